@@ -1,0 +1,67 @@
+# offprint — `make` installs what is missing and builds every edition of every
+# source into dist/; `make test` runs the whole test suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+export PUPPETEER_SKIP_DOWNLOAD := 1
+
+# Debian packages: the build needs a browser and fonts; the tests also need
+# Java + epubcheck, poppler-utils and qpdf.
+BUILD_PKGS := chromium-headless-shell fonts-noto-core
+TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf
+# command or file that proves each package is there
+have_chromium-headless-shell := test -x /usr/bin/chromium-headless-shell || test -x /usr/bin/chromium || test -n "$$PUPPETEER_EXECUTABLE_PATH"
+have_fonts-noto-core := test -d /usr/share/fonts/truetype/noto
+have_default-jre-headless := command -v java
+have_epubcheck := test -f /usr/share/java/epubcheck.jar
+have_poppler-utils := command -v pdftotext
+have_qpdf := command -v qpdf
+
+define ensure_packages
+	@missing=""; for p in $(1); do \
+	  case $$p in \
+	    chromium-headless-shell) $(have_chromium-headless-shell) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    fonts-noto-core) $(have_fonts-noto-core) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    default-jre-headless) $(have_default-jre-headless) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    epubcheck) $(have_epubcheck) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    poppler-utils) $(have_poppler-utils) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    qpdf) $(have_qpdf) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	  esac; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "make: missing system packages:$$missing"; \
+	    echo "      install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+.PHONY: all deps test-deps build test typecheck bench serve clean
+
+all: build
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.installed
+	$(call ensure_packages,$(BUILD_PKGS))
+
+test-deps: deps
+	$(call ensure_packages,$(TEST_PKGS))
+
+build: deps
+	npx tsx pipeline/cli.ts build source
+
+typecheck: deps
+	npx tsc --noEmit
+
+test: test-deps typecheck
+	npx vitest run
+
+bench: deps
+	npx tsx tests/bench/run.ts
+
+clean:
+	rm -rf dist

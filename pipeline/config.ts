@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+/** ISO calendar date, `YYYY-MM-DD`, that is a real day. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as `YYYY-MM-DD`')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'expected a real calendar day')
+
+/** BCP 47 language tag, loosely: `en`, `kk`, `ru`, `en-GB`. */
+const langTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'expected a language tag such as `en` or `kk`')
+
+const text = z.string().trim().min(1, 'expected non-empty text')
+
+/** Paper sizes the PDF edition knows. */
+export const paperSizes = ['A4', 'Letter'] as const
+
+/**
+ * Front matter of a source. Every field is optional in the file; `resolveMeta`
+ * fills what is missing (title from the first heading, lang guessed, …).
+ */
+export const frontMatterSchema = z
+  .object({
+    title: text.optional(),
+    subtitle: text.optional(),
+    author: z.union([text, z.array(text).min(1)]).optional(),
+    publisher: text.optional(),
+    date: isoDate.optional(),
+    lang: langTag.optional(),
+    description: text.optional(),
+    keywords: z.array(text).optional(),
+    /** Paper size for the PDF edition; default `A4`. */
+    paper: z.enum(paperSizes).optional(),
+    /** Licence or rights statement, shown in every edition. */
+    license: text.optional(),
+    rights: text.optional(),
+    version: z.union([text, z.number()]).optional(),
+  })
+  .strip()
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>
+export const knownFrontMatterKeys = new Set(Object.keys(frontMatterSchema.shape))
+
+/** One glossary entry as written in `glossary.yaml`. */
+export const glossaryEntrySchema = z
+  .object({
+    term: text,
+    definition: text,
+    variants: z.array(text).default([]),
+  })
+  .strict()
+
+export const glossarySchema = z.array(glossaryEntrySchema)
+export type GlossaryEntry = z.infer<typeof glossaryEntrySchema>
+
+export const editionNames = ['html', 'pdf', 'epub'] as const
+export type EditionName = (typeof editionNames)[number]
+
+/** Options of one build. */
+export interface BuildOptions {
+  /** Files or folders to build; default `['source']`. */
+  paths: string[]
+  /** Output folder; default `dist`. */
+  out: string
+  /** Editions to write; default all three. */
+  editions: EditionName[]
+  /** Paper size when the front matter names none; default `A4`. */
+  paper: (typeof paperSizes)[number]
+  /** Pages rendered in parallel by the one browser; default 2. */
+  jobs: number
+}
+
+export const defaultBuildOptions: BuildOptions = {
+  paths: ['source'],
+  out: 'dist',
+  editions: [...editionNames],
+  paper: 'A4',
+  jobs: 2,
+}

@@ -1,0 +1,40 @@
+import type { Root } from 'hast'
+import type { ArticleData } from '../article.ts'
+
+/**
+ * What every edition writer receives. The tree is the canonical hast shared by
+ * all editions: a writer clones it (`structuredClone`) before changing it.
+ *
+ * Canonical tree shape (made by `processor.ts`):
+ * - the article's content, headings with GitHub-compatible ids;
+ * - footnote calls `<sup><a href="#fn-N" id="fnref-N" data-footnote-ref>N</a></sup>`
+ *   (a repeated call gets `fnref-N-2`, …);
+ * - `<section class="footnotes" data-footnotes>` with `<h2 id="footnote-label" class="sr-only">`
+ *   and `<ol><li id="fn-N">…<a href="#fnref-N" data-footnote-backref>↩</a></li></ol>`;
+ * - glossary links `<a href="#gloss-<slug>" id="gloss-ref-<slug>" class="glossary-term"
+ *   data-term="<term>">…</a>` on the first use of each term;
+ * - `<section id="glossary" class="glossary" role="doc-glossary">` with `<h2 id="glossary-label">`
+ *   and `<dl>` of `<dt id="gloss-<slug>"><dfn>term</dfn></dt><dd>definition</dd>`.
+ * - local images with `src` rewritten to `article.assets[].href` (`assets/…`); remote or
+ *   outside images are already `<span class="image-placeholder" role="img">` placeholders.
+ * The title is not in the tree (unless `meta.titleFromContent`, where the
+ * document's own first `h1` is the title): each edition makes its title block.
+ */
+export interface EditionInput {
+  tree: Root
+  article: ArticleData
+  /** Absolute path of the Markdown source. */
+  sourcePath: string
+  /** Absolute folder of the source: the only folder local resources come from. */
+  sourceDir: string
+  /** Absolute path of the project's `templates/` folder. */
+  templatesDir: string
+  /** Build time in seconds since the epoch: `SOURCE_DATE_EPOCH`, else the article's date. */
+  epoch: number
+}
+
+/** One file an edition writes, relative to `dist/<slug>/`. */
+export interface EditionFile {
+  path: string
+  data: Uint8Array | string
+}

@@ -1,0 +1,69 @@
+import path from 'node:path'
+import type { Element, Root } from 'hast'
+import { h } from 'hastscript'
+import { visit } from 'unist-util-visit'
+import type { VFile } from 'vfile'
+import { messageSource } from '../rules.ts'
+import { uiStrings } from '../strings.ts'
+import type { ArticleAsset } from '../article.ts'
+
+/**
+ * Make images offline-safe. A remote image (http, https, protocol-relative)
+ * becomes a visible placeholder with its alt text and a warning: a build
+ * never fetches. A path leaving the source folder becomes a placeholder too.
+ * Local images get an ASCII `assets/…` path and are listed in
+ * `file.data.article.assets`. Pure: whether the file exists is the editions' check.
+ */
+export function rehypeImages() {
+  return function (tree: Root, file: VFile): void {
+    const sourceDir = file.dirname ? path.resolve(file.cwd, file.dirname) : file.cwd
+    const assets = new Map<string, ArticleAsset>()
+    const lang = file.data.article?.meta.lang ?? 'en'
+    visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName !== 'img' || !parent || index === undefined) return
+      const src = typeof node.properties.src === 'string' ? node.properties.src.trim() : ''
+      const alt = typeof node.properties.alt === 'string' ? node.properties.alt : ''
+      if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) || src === '') {
+        file.message(`Unexpected remote image \`${src.slice(0, 200)}\`, expected a file in the source folder; it is shown as a placeholder`, {
+          ...(node.position ? { place: node.position } : {}),
+          ruleId: 'image-remote',
+          source: messageSource,
+        })
+        parent.children[index] = placeholder(alt, src, lang)
+        return
+      }
+      const target = path.resolve(sourceDir, decodeURIComponentSafe(src.split(/[?#]/)[0] ?? ''))
+      if (!target.startsWith(sourceDir + path.sep)) {
+        file.message(`Unexpected image path \`${src.slice(0, 200)}\` outside the source folder, expected a file inside it`, {
+          ...(node.position ? { place: node.position } : {}),
+          ruleId: 'link-outside',
+          source: messageSource,
+        })
+        parent.children[index] = placeholder(alt, src, lang)
+        return
+      }
+      let asset = assets.get(target)
+      if (!asset) {
+        const relative = path.relative(sourceDir, target).split(path.sep).join('/')
+        const ascii = relative.replace(/[^A-Za-z0-9._/-]+/g, '_').replace(/\.\.+/g, '.')
+        asset = { source: target, href: `assets/${ascii}` }
+        assets.set(target, asset)
+      }
+      node.properties.src = asset.href
+    })
+    if (file.data.article) file.data.article.assets = [...assets.values()]
+  }
+}
+
+function placeholder(alt: string, src: string, lang: string): Element {
+  const label = alt || uiStrings(lang).imageNotIncluded
+  return h('span.image-placeholder', { role: 'img', ariaLabel: label, title: src }, [label])
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}

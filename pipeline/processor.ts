@@ -1,0 +1,68 @@
+import type { Root } from 'hast'
+import rehypeRaw from 'rehype-raw'
+import rehypeSanitize from 'rehype-sanitize'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import remarkRehype from 'remark-rehype'
+import { unified } from 'unified'
+import type { VFile } from 'vfile'
+import { rehypeFootnoteIds } from './plugins/rehype-footnote-ids.ts'
+import { rehypeGlossarySection } from './plugins/rehype-glossary-section.ts'
+import { rehypeHeadingIds } from './plugins/rehype-heading-ids.ts'
+import { rehypeImages } from './plugins/rehype-images.ts'
+import { rehypeLinkCheck } from './plugins/rehype-link-check.ts'
+import { remarkFootnoteCheck } from './plugins/remark-footnote-check.ts'
+import { remarkGlossary } from './plugins/remark-glossary.ts'
+import { sanitizeSchema } from './sanitize-schema.ts'
+import { readSource } from './source.ts'
+import { uiStrings } from './strings.ts'
+import type { GlossaryEntry } from './config.ts'
+
+/**
+ * The one processor every edition uses: Markdown (front matter already read
+ * by `source.ts`) → GFM → glossary links → hast → raw HTML parsed and
+ * sanitized → ASCII footnote ids → heading ids and outline → glossary
+ * section → offline images → link check.
+ */
+export function createProcessor(lang: string) {
+  const strings = uiStrings(lang)
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkFootnoteCheck)
+    .use(remarkGlossary)
+    .use(remarkRehype, {
+      allowDangerousHtml: true,
+      clobberPrefix: '',
+      footnoteLabel: strings.notes,
+      footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) =>
+        `${strings.backToReference} ${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
+    })
+    .use(rehypeRaw)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeFootnoteIds)
+    .use(rehypeHeadingIds)
+    .use(rehypeGlossarySection)
+    .use(rehypeImages)
+    .use(rehypeLinkCheck)
+}
+
+/** Result of processing one source. */
+export interface ProcessedSource {
+  file: VFile
+  /** The canonical tree; `undefined` when a fatal message means no edition can be made. */
+  tree: Root | undefined
+}
+
+/**
+ * Read, parse and enrich one source. Problems are messages on `file`; a
+ * fatal one leaves `tree` undefined. Never throws for bad content.
+ */
+export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = []): Promise<ProcessedSource> {
+  const file = await readSource(sourcePath)
+  if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
+  file.data.glossary = glossary
+  const processor = createProcessor(file.data.article?.meta.lang ?? 'en')
+  const tree = (await processor.run(processor.parse(file), file)) as Root
+  return { file, tree }
+}

@@ -1,0 +1,32 @@
+/**
+ * The closed list of message rule ids offprint reports. Every `file.message`
+ * and `file.fail` names one of these; the README documents each.
+ */
+export const ruleIds = [
+  'encoding-invalid', // bytes that are not UTF-8, or NUL bytes
+  'source-empty', // a file with no body text
+  'frontmatter-yaml', // front matter that is not valid YAML
+  'frontmatter-field', // a front matter field with a wrong type or value
+  'frontmatter-unknown', // a front matter field offprint does not know
+  'frontmatter-unclosed', // `---` at the top with no closing fence
+  'glossary-yaml', // glossary.yaml that is not valid YAML
+  'glossary-entry', // a glossary entry with a missing or wrong field
+  'glossary-duplicate', // a term or variant listed twice
+  'glossary-unused', // a glossary entry the document never uses
+  'footnote-undefined', // a reference to a footnote with no definition
+  'footnote-unused', // a footnote definition nobody references
+  'footnote-duplicate', // two definitions with the same label
+  'link-broken', // an in-document `#anchor` link with no target
+  'link-outside', // a link or image pointing outside the source folder
+  'image-remote', // a remote image, replaced by a placeholder offline
+  'image-missing', // a local image that does not exist or cannot be read
+  'html-removed', // raw HTML that was removed as unsafe
+  'lang-guessed', // no `lang`: the language was guessed from the script
+  'edition-failed', // an edition writer failed (PDF, EPUB, HTML)
+  'timeout', // a stage hit its time limit
+] as const
+
+export type RuleId = (typeof ruleIds)[number]
+
+/** The `source` every offprint message carries. */
+export const messageSource = 'offprint'

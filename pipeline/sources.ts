@@ -1,0 +1,41 @@
+import { readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+
+/** A source to build and the folder its search for glossaries stops at. */
+export interface SourceRef {
+  path: string
+  root: string
+}
+
+const markdownFile = /\.(md|markdown)$/i
+
+/**
+ * Every Markdown file named by `paths`: files as given, folders searched
+ * recursively (hidden folders, `node_modules` and `dist` skipped), in a
+ * stable order.
+ */
+export async function collectSources(paths: readonly string[]): Promise<SourceRef[]> {
+  const found: SourceRef[] = []
+  for (const given of paths) {
+    const absolute = path.resolve(given)
+    const info = await stat(absolute)
+    if (info.isDirectory()) {
+      for (const file of await walk(absolute)) found.push({ path: file, root: absolute })
+    } else found.push({ path: absolute, root: path.dirname(absolute) })
+  }
+  const seen = new Set<string>()
+  return found.filter((ref) => !seen.has(ref.path) && seen.add(ref.path))
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const files: string[] = []
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) files.push(...(await walk(full)))
+    else if (entry.isFile() && markdownFile.test(entry.name)) files.push(full)
+  }
+  return files
+}

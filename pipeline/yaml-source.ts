@@ -1,0 +1,84 @@
+import { isNode, isPair, isMap, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
+import type { VFile } from 'vfile'
+import { location } from 'vfile-location'
+import type { z } from 'zod'
+import { messageSource, type RuleId } from './rules.ts'
+
+/** Where a YAML block sits in its file: the offset of its first character. */
+export interface YamlBlock {
+  text: string
+  offset: number
+}
+
+/** Limits against hostile YAML: alias bombs and oversized documents. */
+const maxAliasCount = 100
+
+/**
+ * Parse a YAML block of `file` safely: duplicate keys, unknown tags and alias
+ * bombs are errors reported at their own line and column under `ruleId`.
+ * Returns the document, or `undefined` when it cannot be used.
+ */
+export function parseYamlBlock(file: VFile, block: YamlBlock, ruleId: RuleId): Document | undefined {
+  const doc = parseDocument(block.text, { uniqueKeys: true, prettyErrors: false, strict: true, schema: 'core' })
+  const problems = [...doc.errors, ...doc.warnings]
+  for (const problem of problems) {
+    report(file, block.offset + (problem.pos[0] ?? 0), `Unexpected YAML: ${firstLine(problem.message)}; fix the YAML syntax`, ruleId)
+  }
+  if (problems.length > 0) return undefined
+  try {
+    doc.toJS({ maxAliasCount })
+  } catch (error) {
+    report(file, block.offset, `Unexpected YAML: ${firstLine(String((error as Error).message))}; remove the excess aliases`, ruleId)
+    return undefined
+  }
+  return doc
+}
+
+/**
+ * Validate the document's value against `schema`; each issue is reported at
+ * the YAML node it concerns. Returns the parsed value, or `undefined`.
+ */
+export function validateYaml<Schema extends z.ZodType>(
+  file: VFile,
+  doc: Document,
+  block: YamlBlock,
+  schema: Schema,
+  ruleId: RuleId,
+  describe: (path: PropertyKey[]) => string,
+): z.infer<Schema> | undefined {
+  const result = schema.safeParse(doc.toJS({ maxAliasCount }))
+  if (result.success) return result.data
+  for (const issue of result.error.issues) {
+    const node = nodeAt(doc, issue.path)
+    report(file, block.offset + (node?.range?.[0] ?? 0), `Unexpected ${describe(issue.path)}: ${issue.message}`, ruleId)
+  }
+  return undefined
+}
+
+/** The deepest YAML node along `path` (a missing key points at its parent). */
+export function nodeAt(doc: Document, path: PropertyKey[]): YamlNode | undefined {
+  let node: unknown = doc.contents
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isNode(item.key) && String((item.key as { value?: unknown }).value) === String(key))
+      if (!pair || !isPair(pair)) break
+      node = pair.value ?? pair.key
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key]
+      if (!item) break
+      node = item
+    } else break
+  }
+  return isNode(node) ? node : undefined
+}
+
+/** Report an error at an offset of `file`, as a fatal vfile message without throwing. */
+export function report(file: VFile, offset: number, reason: string, ruleId: RuleId): void {
+  const place = location(file).toPoint(offset)
+  const message = file.message(reason, { ...(place ? { place } : {}), ruleId, source: messageSource })
+  message.fatal = true
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text
+}
