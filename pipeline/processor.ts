@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
+import { rehypeAlignClasses } from './plugins/rehype-align-classes.ts'
 import { rehypeFootnoteIds } from './plugins/rehype-footnote-ids.ts'
 import { rehypeGlossarySection } from './plugins/rehype-glossary-section.ts'
 import { rehypeHeadingIds } from './plugins/rehype-heading-ids.ts'
@@ -21,7 +22,7 @@ import type { GlossaryEntry } from './config.ts'
 /**
  * The one processor every edition uses: Markdown (front matter already read
  * by `source.ts`) → GFM → glossary links → hast → raw HTML parsed and
- * sanitized → ASCII footnote ids → heading ids and outline → glossary
+ * sanitized → alignment as classes → ASCII footnote ids → heading ids and outline → glossary
  * section → offline images → link check.
  */
 export function createProcessor(lang: string) {
@@ -40,6 +41,7 @@ export function createProcessor(lang: string) {
     })
     .use(rehypeRaw)
     .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeAlignClasses)
     .use(rehypeFootnoteIds)
     .use(rehypeHeadingIds)
     .use(rehypeGlossarySection)

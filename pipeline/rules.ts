@@ -20,6 +20,7 @@ export const ruleIds = [
   'link-outside', // a link or image pointing outside the source folder
   'image-remote', // a remote image, replaced by a placeholder offline
   'image-missing', // a local image that does not exist or cannot be read
+  'image-alt-missing', // an image without a text alternative
   'html-removed', // raw HTML that was removed as unsafe
   'lang-guessed', // no `lang`: the language was guessed from the script
   'edition-failed', // an edition writer failed (PDF, EPUB, HTML)

@@ -16,10 +16,13 @@ export const sanitizeSchema: Schema = {
   attributes: {
     ...defaultSchema.attributes,
     a: ['ariaDescribedBy', 'ariaLabel', 'ariaLabelledBy', 'dataFootnoteBackref', 'dataFootnoteRef', ['className', 'data-footnote-backref', 'glossary-term'], 'dataTerm', 'href', 'title'],
-    p: [['className', 'byline']],
+    p: [['className', 'byline'], 'align'],
+    td: ['align', 'vAlign'],
+    th: ['align', 'vAlign'],
     time: ['dateTime'],
     img: [...(defaultSchema.attributes?.img ?? []), 'alt', 'width', 'height', 'title'],
     section: [...(defaultSchema.attributes?.section ?? []), 'id'],
   },
+  // `className` values are limited: only the ones offprint itself styles.
   strip: ['script', 'style', 'template', 'svg'],
 }

@@ -61,7 +61,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
       ]),
     ],
   }
-  const files: EditionFile[] = [{ path: 'index.html', data: toHtml(page, { allowDangerousHtml: false }) + '\n' }]
+  const files: EditionFile[] = [{ path: 'index.html', data: toHtml(page, { upperDoctype: true }) + '\n' }]
   for (const asset of article.assets) {
     files.push({ path: asset.href, data: await readFile(asset.source) })
   }

@@ -63,7 +63,7 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
       ]),
     ],
   }
-  return toHtml(page) + '\n'
+  return toHtml(page, { upperDoctype: true }) + '\n'
 }
 
 function renderEntry(entry: IndexEntry): Element {
@@ -77,9 +77,9 @@ function renderEntry(entry: IndexEntry): Element {
     entry.cover ? h('img.cover', { src: `${slug}/${entry.cover}`, alt: '', width: 130, height: 195 }) : h('span'),
     h('article', [
       h('h3', [h('a', { href: `${slug}/index.html` }, meta.title)]),
-      details ? h('p.meta', details) : undefined,
+      details || meta.date ? h('p.meta', [meta.date ? h('time', { dateTime: meta.date }, formatDate(meta.date, 'en')) : undefined, meta.date && details ? ' · ' : undefined, details]) : undefined,
       meta.description ? h('p', meta.description) : undefined,
-      h('ul.links', { ariaLabel: 'Editions' }, [
+      h('ul.links', [
         link('index.html', 'HTML'),
         link(`${slug}.pdf`, 'PDF', 'application/pdf'),
         link(`${slug}.epub`, 'EPUB', 'application/epub+zip'),

@@ -23,6 +23,15 @@ export function rehypeImages() {
       if (node.tagName !== 'img' || !parent || index === undefined) return
       const src = typeof node.properties.src === 'string' ? node.properties.src.trim() : ''
       const alt = typeof node.properties.alt === 'string' ? node.properties.alt : ''
+      if (typeof node.properties.alt !== 'string') {
+        // Raw HTML images may lack alt; the text alternative is the author's to write.
+        node.properties.alt = ''
+        file.message(`Unexpected image \`${src.slice(0, 200)}\` without \`alt\`, expected a text alternative (\`alt=""\` if decorative); it is treated as decorative`, {
+          ...(node.position ? { place: node.position } : {}),
+          ruleId: 'image-alt-missing',
+          source: messageSource,
+        })
+      }
       if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) || src === '') {
         file.message(`Unexpected remote image \`${src.slice(0, 200)}\`, expected a file in the source folder; it is shown as a placeholder`, {
           ...(node.position ? { place: node.position } : {}),
