@@ -1,10 +1,11 @@
 import { z } from 'zod'
 
-/** ISO calendar date, `YYYY-MM-DD`, that is a real day. */
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as `YYYY-MM-DD`')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'expected a real calendar day')
+/** ISO calendar date, `YYYY-MM-DD`, that is a real day (no `2022-02-30`). */
+const isoDate = z.string().refine((value) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const time = Date.parse(`${value}T00:00:00Z`)
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value)
+}, 'expected a real date as `YYYY-MM-DD`')
 
 /** BCP 47 language tag, loosely: `en`, `kk`, `ru`, `en-GB`. */
 const langTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'expected a language tag such as `en` or `kk`')
