@@ -65,3 +65,6 @@ bench: deps
 
 clean:
 	rm -rf dist
+
+serve: deps
+	npx tsx pipeline/cli.ts serve source

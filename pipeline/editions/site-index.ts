@@ -9,11 +9,17 @@ import { formatDate } from './title-block.ts'
 /** What the index knows of one built source; stored as `dist/<slug>/entry.json`. */
 export interface IndexEntry {
   slug: string
+  /** The source, relative to the output folder (never absolute: outputs move between machines). */
+  source?: string
   meta: ArticleMeta
   /** Edition files and their sizes in bytes, e.g. `{ 'index.html': 31200 }`. */
   files: Record<string, number>
   /** Cover image beside the editions, when the EPUB edition made one. */
   cover?: string
+  /** Cache key of each edition's output. */
+  keys?: Partial<Record<'html' | 'pdf' | 'epub', string>>
+  /** Glossary terms the source uses. */
+  terms?: string[]
 }
 
 /** Human size: `31 KB`, `1.2 MB`. */

@@ -1,0 +1,166 @@
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { Root } from 'hast'
+import { VFile } from 'vfile'
+import { editionKey } from './cache.ts'
+import type { EditionName } from './config.ts'
+import { checkAssets } from './editions/assets.ts'
+import type { EditionFile, EditionInput } from './editions/edition.ts'
+import { writeHtml } from './editions/html.ts'
+import type { IndexEntry } from './editions/site-index.ts'
+import type { GlossaryEntry } from './config.ts'
+import { processSource } from './processor.ts'
+import { messageSource } from './rules.ts'
+import { sourceDirOf } from './source.ts'
+import { replaceFolder } from './write-atomic.ts'
+
+/** A browser session as `editions/browser.ts` makes it. */
+export type Session = Awaited<ReturnType<typeof import('./editions/browser.ts').launchBrowser>>
+
+/** What one source needs from the build around it. */
+export interface SourceJob {
+  sourcePath: string
+  out: string
+  editions: readonly EditionName[]
+  glossary: GlossaryEntry[]
+  /** Bytes of the glossaries in force, for the cache key. */
+  glossaryBytes: Uint8Array[]
+  fingerprint: string
+  force: boolean
+  check: boolean
+  /** The source's output folder name, unique in the build. */
+  slug: string
+  browser: () => Promise<Session>
+  epoch: (date: string | undefined) => number
+  templatesDir: string
+}
+
+/** Outcome of one source. */
+export interface SourceOutcome {
+  file: VFile
+  status: 'built' | 'cached' | 'failed' | 'checked'
+  entry?: IndexEntry
+  /** Milliseconds per stage: `parse`, and each edition built. */
+  timings: Record<string, number>
+  terms: string[]
+}
+
+/**
+ * Build one source: skip it, without even parsing, when every edition's
+ * cache key matches the previous output; otherwise process it, write the stale editions, carry the
+ * fresh ones over, and swap the folder in atomically.
+ */
+export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
+  const timings: Record<string, number> = {}
+  const bytes = await readFile(job.sourcePath)
+  const keys = Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, [bytes, ...job.glossaryBytes])])) as Record<EditionName, string>
+  const slug = job.slug
+  const folder = path.join(job.out, slug)
+  const previous = job.check ? undefined : await readEntry(folder)
+  const fresh = new Set(job.force || job.check ? [] : await freshEditions(folder, previous, keys))
+  if (previous && fresh.size === job.editions.length) {
+    return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings, terms: previous.terms ?? [] }
+  }
+
+  let started = performance.now()
+  const { file, tree } = await processSource(job.sourcePath, job.glossary)
+  timings.parse = performance.now() - started
+  const article = file.data.article
+  const terms = article?.terms.map((term) => term.entry.term) ?? []
+  if (!tree || !article) return { file, status: 'failed', timings, terms }
+  article.slug = slug
+  if (job.check) return { file, status: 'checked', timings, terms }
+
+  const sourceDir = sourceDirOf(job.sourcePath)
+  await checkAssets(file, tree, article, sourceDir)
+  const input: EditionInput = { tree, article, sourcePath: job.sourcePath, sourceDir, templatesDir: job.templatesDir, epoch: job.epoch(article.meta.date) }
+  const files: EditionFile[] = []
+  for (const edition of job.editions) {
+    if (fresh.has(edition)) continue
+    started = performance.now()
+    try {
+      files.push(...(await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root }, file, job)))
+    } catch (error) {
+      const message = file.message(`Unexpected failure of the ${edition.toUpperCase()} edition: ${(error as Error).message}`, {
+        place: { line: 1, column: 1 },
+        ruleId: 'edition-failed',
+        source: messageSource,
+        cause: error instanceof Error ? error : new Error(String(error)),
+      })
+      message.fatal = true
+    }
+    timings[edition] = performance.now() - started
+  }
+  if (file.messages.some((message) => message.fatal)) return { file, status: 'failed', timings, terms }
+
+  const kept = [...fresh].flatMap((edition) => editionFiles(edition, article.slug))
+  const carried = (['html', 'pdf', 'epub'] as const).filter((edition) => !job.editions.includes(edition)).flatMap((edition) => editionFiles(edition, article.slug))
+  const sizes: Record<string, number> = {}
+  for (const name of [...kept, ...carried]) {
+    const size = await stat(path.join(folder, name)).then((info) => info.size, () => undefined)
+    if (size !== undefined) sizes[name] = size
+  }
+  for (const output of files) if (!output.path.includes('/')) sizes[output.path] = byteLength(output.data)
+  const entry: IndexEntry = {
+    slug: article.slug,
+    source: path.relative(job.out, job.sourcePath).split(path.sep).join('/'),
+    meta: article.meta,
+    files: Object.fromEntries(Object.entries(sizes).filter(([name]) => name !== 'cover.png').sort()),
+    keys: { ...previous?.keys, ...keys },
+    terms,
+    ...(sizes['cover.png'] !== undefined ? { cover: 'cover.png' } : {}),
+  }
+  files.push({ path: 'entry.json', data: JSON.stringify(entry, null, 2) + '\n' })
+  // Assets of a kept HTML edition are carried too: they live under assets/.
+  const keep = [...kept, ...carried, ...(fresh.has('html') || !job.editions.includes('html') ? article.assets.map((asset) => asset.href) : [])]
+  await replaceFolder(folder, files, keep)
+  return { file, status: 'built', entry, timings, terms }
+}
+
+async function writeEdition(edition: EditionName, input: EditionInput, file: VFile, job: SourceJob): Promise<EditionFile[]> {
+  if (edition === 'html') return writeHtml(input, { editions: job.editions })
+  if (edition === 'pdf') {
+    const { writePdf } = await import('./editions/pdf.ts')
+    return collect(await writePdf(input, await job.browser()), file)
+  }
+  const { writeEpub } = await import('./editions/epub.ts')
+  return collect(await writeEpub(input, await job.browser()), file)
+}
+
+/** The files an edition owns in its folder. */
+function editionFiles(edition: EditionName, slug: string): string[] {
+  return edition === 'html' ? ['index.html'] : edition === 'pdf' ? [`${slug}.pdf`] : [`${slug}.epub`, 'cover.png']
+}
+
+/** Editions whose previous output exists and was made from the same key. */
+async function freshEditions(folder: string, previous: IndexEntry | undefined, keys: Record<string, string>): Promise<EditionName[]> {
+  if (!previous?.keys) return []
+  const fresh: EditionName[] = []
+  for (const [edition, key] of Object.entries(keys) as Array<[EditionName, string]>) {
+    if (previous.keys[edition] !== key) continue
+    const present = await Promise.all(editionFiles(edition, previous.slug).filter((name) => name !== 'cover.png').map((name) => stat(path.join(folder, name)).then(() => true, () => false)))
+    if (present.every(Boolean)) fresh.push(edition)
+  }
+  return fresh
+}
+
+export async function readEntry(folder: string): Promise<IndexEntry | undefined> {
+  const text = await readFile(path.join(folder, 'entry.json'), 'utf8').catch(() => undefined)
+  if (!text) return undefined
+  try {
+    return JSON.parse(text) as IndexEntry
+  } catch {
+    return undefined
+  }
+}
+
+/** Writers return their files, or files with warnings to put on the source. */
+function collect(result: EditionFile[] | { files: EditionFile[]; warnings?: Array<{ reason: string; ruleId: string }> }, file: VFile): EditionFile[] {
+  if (Array.isArray(result)) return result
+  for (const warning of result.warnings ?? []) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
+  return result.files
+}
+
+function byteLength(data: string | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { EditionName } from './config.ts'
+
+const projectRoot = fileURLToPath(new URL('../', import.meta.url))
+
+/**
+ * The part of every cache key that is the same for all sources: the tool
+ * (its code and locked dependencies), the templates and the settings that
+ * change output. Computed once per build.
+ */
+export async function buildFingerprint(settings: Record<string, unknown>): Promise<string> {
+  const hash = createHash('sha256')
+  for (const folder of ['pipeline', 'templates']) {
+    for (const file of await listFiles(path.join(projectRoot, folder))) {
+      hash.update(path.relative(projectRoot, file)).update('\0').update(await readFile(file)).update('\0')
+    }
+  }
+  hash.update(await readFile(path.join(projectRoot, 'package-lock.json')).catch(() => ''))
+  hash.update(JSON.stringify(settings))
+  return hash.digest('hex')
+}
+
+/**
+ * The cache key of one edition of one source: its bytes, its glossaries'
+ * bytes and the build fingerprint. Equal keys mean equal output.
+ */
+export function editionKey(fingerprint: string, edition: EditionName, inputs: ReadonlyArray<string | Uint8Array>): string {
+  const hash = createHash('sha256').update(fingerprint).update('\0').update(edition)
+  for (const input of inputs) hash.update('\0').update(input)
+  return hash.digest('hex').slice(0, 32)
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort()
+}
