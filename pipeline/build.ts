@@ -26,6 +26,8 @@ export interface RunOptions extends BuildOptions {
   force?: boolean
   /** Build only this share of the sources. Default: all. */
   shard?: Shard
+  /** Templates folder; default the project's `templates/`. */
+  templatesDir?: string
 }
 
 /** One source in the report. */
@@ -62,7 +64,8 @@ export interface BuildHooks {
 export async function build(options: RunOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
-  const fingerprint = await buildFingerprint({ editions: options.editions, paper: options.paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null })
+  const templates = options.templatesDir ?? templatesDir
+  const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper: options.paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
   const glossaryBytes = new Map<string, Promise<Uint8Array>>()
   const report: BuildReport = { files: [], built: [], failed: [], sources: [] }
@@ -101,7 +104,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     if (session) await (await session.catch(() => undefined))?.close()
   }
   reportGlossaries(usedTerms, report, options.shard === undefined)
-  if (!options.check) await writeIndex(options.out)
+  if (!options.check) await writeIndex(options.out, [], templates)
   return report
 
   async function buildOne(ref: SourceRef, slug: string): Promise<SourceOutcome> {
@@ -124,7 +127,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       slug,
       browser,
       epoch: epochOf,
-      templatesDir,
+      templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
     return outcome
@@ -170,7 +173,7 @@ async function removeStale(out: string): Promise<void> {
 }
 
 /** Rebuild `index.html` from the `entry.json` of every folder in `out`. */
-export async function writeIndex(out: string, extra: readonly IndexEntry[] = []): Promise<void> {
+export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir): Promise<void> {
   const entries = new Map<string, IndexEntry>()
   const folders = await readdir(out, { withFileTypes: true }).catch(() => [])
   for (const folder of folders) {
@@ -179,7 +182,7 @@ export async function writeIndex(out: string, extra: readonly IndexEntry[] = [])
     if (entry) entries.set(entry.slug, entry)
   }
   for (const entry of extra) entries.set(entry.slug, entry)
-  await writeFileAtomic(path.join(out, 'index.html'), await renderIndex([...entries.values()], templatesDir))
+  await writeFileAtomic(path.join(out, 'index.html'), await renderIndex([...entries.values()], templates))
 }
 
 /** `SOURCE_DATE_EPOCH` when set, else the article's date, else 0. */

@@ -11,11 +11,11 @@ const projectRoot = fileURLToPath(new URL('../', import.meta.url))
  * (its code and locked dependencies), the templates and the settings that
  * change output. Computed once per build.
  */
-export async function buildFingerprint(settings: Record<string, unknown>): Promise<string> {
+export async function buildFingerprint(templatesDir: string, settings: Record<string, unknown>): Promise<string> {
   const hash = createHash('sha256')
-  for (const folder of ['pipeline', 'templates']) {
-    for (const file of await listFiles(path.join(projectRoot, folder))) {
-      hash.update(path.relative(projectRoot, file)).update('\0').update(await readFile(file)).update('\0')
+  for (const folder of [path.join(projectRoot, 'pipeline'), templatesDir]) {
+    for (const file of await listFiles(folder)) {
+      hash.update(path.relative(folder, file)).update('\0').update(await readFile(file)).update('\0')
     }
   }
   hash.update(await readFile(path.join(projectRoot, 'package-lock.json')).catch(() => ''))

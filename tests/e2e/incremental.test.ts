@@ -1,0 +1,79 @@
+import { cp, mkdtemp, readFile, rm, writeFile, appendFile, readdir, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { build, templatesDir, writeIndex } from '../../pipeline/build.ts'
+import { defaultBuildOptions } from '../../pipeline/config.ts'
+import { parseShard } from '../../pipeline/shard.ts'
+
+let dir: string
+let source: string
+let templates: string
+const article = (n: number) => `---\ntitle: Article ${n}\ndate: 2024-01-${String(n).padStart(2, '0')}\nlang: en\n---\n\n# Article ${n}\n\nBody of article ${n}.\n`
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'offprint-inc-'))
+  source = path.join(dir, 'source')
+  templates = path.join(dir, 'templates')
+  await mkdir(source)
+  await cp(templatesDir, templates, { recursive: true })
+  for (let n = 1; n <= 4; n++) await writeFile(path.join(source, `a${n}.md`), article(n))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const run = (extra: Partial<Parameters<typeof build>[0]> = {}) =>
+  build({ ...defaultBuildOptions, paths: [source], out: path.join(dir, 'dist'), editions: ['html'], templatesDir: templates, ...extra })
+const statuses = (report: Awaited<ReturnType<typeof run>>) => Object.fromEntries(report.sources.map((s) => [path.basename(s.source), s.status]))
+
+describe('incremental builds', () => {
+  it('a no-op build rebuilds nothing; editing one source rebuilds only it', async () => {
+    expect(Object.values(statuses(await run()))).toEqual(['built', 'built', 'built', 'built'])
+    expect(Object.values(statuses(await run()))).toEqual(['cached', 'cached', 'cached', 'cached'])
+    await appendFile(path.join(source, 'a2.md'), '\nOne more line.\n')
+    expect(statuses(await run())).toEqual({ 'a1.md': 'cached', 'a2.md': 'built', 'a3.md': 'cached', 'a4.md': 'cached' })
+    expect(await readFile(path.join(dir, 'dist', 'a2', 'index.html'), 'utf8')).toContain('One more line.')
+  })
+
+  it('editing a template rebuilds all; --force rebuilds all', async () => {
+    await run()
+    await appendFile(path.join(templates, 'site.css'), '\n/* edited */\n')
+    expect(Object.values(statuses(await run()))).toEqual(['built', 'built', 'built', 'built'])
+    expect(Object.values(statuses(await run({ force: true })))).toEqual(['built', 'built', 'built', 'built'])
+  })
+
+  it('a removed source disappears from dist and from the index', async () => {
+    await run()
+    await rm(path.join(source, 'a3.md'))
+    await run()
+    expect(await readdir(path.join(dir, 'dist'))).not.toContain('a3')
+    expect(await readFile(path.join(dir, 'dist', 'index.html'), 'utf8')).not.toContain('Article 3')
+  })
+
+  it('leftovers of an interrupted build are cleaned and never served', async () => {
+    await run()
+    // What a build killed between writing and renaming leaves: a staging folder.
+    await mkdir(path.join(dir, 'dist', '.a1.tmp-99999'))
+    await writeFile(path.join(dir, 'dist', '.a1.tmp-99999', 'index.html'), 'half')
+    const before = await readFile(path.join(dir, 'dist', 'a1', 'index.html'), 'utf8')
+    await run()
+    expect((await readdir(path.join(dir, 'dist'))).filter((name) => name.startsWith('.'))).toEqual([])
+    expect(await readFile(path.join(dir, 'dist', 'a1', 'index.html'), 'utf8')).toBe(before)
+  })
+
+  it('the union of the shards equals the full build', async () => {
+    for (let n = 5; n <= 12; n++) await writeFile(path.join(source, `a${n}.md`), article(n))
+    const full = await run({ out: path.join(dir, 'full') })
+    const shards = []
+    for (let k = 1; k <= 3; k++) shards.push(await run({ out: path.join(dir, 'sharded'), shard: parseShard(`${k}/3`) as { index: number; count: number } }))
+    const slugs = shards.map((report) => report.sources.map((s) => s.slug).sort())
+    expect(slugs.flat().sort()).toEqual(full.sources.map((s) => s.slug).sort())
+    expect(new Set(slugs.flat()).size).toBe(slugs.flat().length)
+    await writeIndex(path.join(dir, 'sharded'), [], templates)
+    expect(await readFile(path.join(dir, 'sharded', 'index.html'), 'utf8')).toBe(await readFile(path.join(dir, 'full', 'index.html'), 'utf8'))
+    for (const slug of slugs.flat()) {
+      expect(await readFile(path.join(dir, 'sharded', slug as string, 'index.html'), 'utf8')).toBe(await readFile(path.join(dir, 'full', slug as string, 'index.html'), 'utf8'))
+    }
+  })
+})
