@@ -9,6 +9,7 @@ import type { EditionFile, EditionInput } from './editions/edition.ts'
 import { writeHtml } from './editions/html.ts'
 import type { IndexEntry } from './editions/site-index.ts'
 import type { GlossaryEntry } from './config.ts'
+import type { ArticleMeta } from './article.ts'
 import { processSource } from './processor.ts'
 import { messageSource } from './rules.ts'
 import { sourceDirOf } from './source.ts'
@@ -28,6 +29,8 @@ export interface SourceJob {
   fingerprint: string
   force: boolean
   check: boolean
+  /** PDF paper size when the front matter names none. */
+  paper: ArticleMeta['paper']
   /** The source's output folder name, unique in the build. */
   slug: string
   browser: () => Promise<Session>
@@ -63,7 +66,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   }
 
   let started = performance.now()
-  const { file, tree } = await processSource(job.sourcePath, job.glossary)
+  const { file, tree } = await processSource(job.sourcePath, job.glossary, { paper: job.paper })
   timings.parse = performance.now() - started
   const article = file.data.article
   const terms = article?.terms.map((term) => term.entry.term) ?? []

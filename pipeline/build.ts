@@ -125,6 +125,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       force: options.force ?? false,
       check: options.check ?? false,
       slug,
+      paper: options.paper,
       browser,
       epoch: epochOf,
       templatesDir: templates,

@@ -17,7 +17,8 @@ import { remarkGlossary } from './plugins/remark-glossary.ts'
 import { sanitizeSchema } from './sanitize-schema.ts'
 import { readSource } from './source.ts'
 import { uiStrings } from './strings.ts'
-import type { GlossaryEntry } from './config.ts'
+import { defaultBuildOptions, type GlossaryEntry } from './config.ts'
+import type { ArticleMeta } from './article.ts'
 
 /**
  * The one processor every edition uses: Markdown (front matter already read
@@ -60,8 +61,8 @@ export interface ProcessedSource {
  * Read, parse and enrich one source. Problems are messages on `file`; a
  * fatal one leaves `tree` undefined. Never throws for bad content.
  */
-export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = []): Promise<ProcessedSource> {
-  const file = await readSource(sourcePath)
+export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
+  const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
   if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
   file.data.glossary = glossary
   const processor = createProcessor(file.data.article?.meta.lang ?? 'en')

@@ -13,11 +13,11 @@ import { report } from './yaml-source.ts'
 
 /**
  * Read a Markdown source: decode strictly, find and validate front matter,
- * resolve metadata. The returned file's value is the Markdown with the front
+ * resolve metadata (`options.paper` when the front matter names none). The returned file's value is the Markdown with the front
  * matter blanked (offsets kept), ready for the processor; `file.data.article`
  * holds `slug` and `meta`. Fatal messages mean no edition can be made.
  */
-export async function readSource(sourcePath: string): Promise<VFile> {
+export async function readSource(sourcePath: string, options: { paper: ArticleMeta['paper'] } = { paper: defaultBuildOptions.paper }): Promise<VFile> {
   const bytes = await readFile(sourcePath)
   const file = new VFile({ path: sourcePath, value: '' })
   const decoded = decodeUtf8(bytes)
@@ -60,7 +60,7 @@ export async function readSource(sourcePath: string): Promise<VFile> {
     authors,
     lang,
     keywords: fields.keywords ?? [],
-    paper: fields.paper ?? defaultBuildOptions.paper,
+    paper: fields.paper ?? options.paper,
     titleFromContent: false,
     ...(fields.subtitle ? { subtitle: fields.subtitle } : {}),
     ...(fields.publisher ? { publisher: fields.publisher } : {}),
