@@ -4,15 +4,14 @@ import type { Root } from 'hast'
 import { VFile } from 'vfile'
 import { editionKey } from './cache.ts'
 import type { EditionName } from './config.ts'
-import { checkAssets } from './editions/assets.ts'
 import type { EditionFile, EditionInput } from './editions/edition.ts'
-import { writeHtml } from './editions/html.ts'
 import type { IndexEntry } from './editions/site-index.ts'
 import type { GlossaryEntry } from './config.ts'
 import type { ArticleMeta } from './article.ts'
-import { processSource } from './processor.ts'
 import { messageSource } from './rules.ts'
 import { sourceDirOf } from './source.ts'
+import { epochOf } from './epoch.ts'
+import type { Prepared, PrepareRequest } from './prepare-source.ts'
 import { replaceFolder } from './write-atomic.ts'
 
 /** A browser session as `editions/browser.ts` makes it. */
@@ -31,10 +30,11 @@ export interface SourceJob {
   check: boolean
   /** PDF paper size when the front matter names none. */
   paper: ArticleMeta['paper']
+  /** Parse, check images and write HTML: in this thread or a worker's. */
+  prepare: (request: PrepareRequest) => Promise<Prepared>
   /** The source's output folder name, unique in the build. */
   slug: string
   browser: () => Promise<Session>
-  epoch: (date: string | undefined) => number
   templatesDir: string
 }
 
@@ -54,7 +54,6 @@ export interface SourceOutcome {
  * fresh ones over, and swap the folder in atomically.
  */
 export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
-  const timings: Record<string, number> = {}
   const bytes = await readFile(job.sourcePath)
   const keys = Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, [bytes, ...job.glossaryBytes])])) as Record<EditionName, string>
   const slug = job.slug
@@ -62,35 +61,35 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   const previous = job.check ? undefined : await readEntry(folder)
   const fresh = new Set(job.force || job.check ? [] : await freshEditions(folder, previous, keys))
   if (previous && fresh.size === job.editions.length) {
-    return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings, terms: previous.terms ?? [] }
+    return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings: {}, terms: previous.terms ?? [] }
   }
 
-  let started = performance.now()
-  const { file, tree } = await processSource(job.sourcePath, job.glossary, { paper: job.paper })
-  timings.parse = performance.now() - started
-  const article = file.data.article
+  const prepared = await job.prepare({
+    sourcePath: job.sourcePath,
+    glossary: job.glossary,
+    paper: job.paper,
+    slug,
+    templatesDir: job.templatesDir,
+    check: job.check,
+    html: job.editions.includes('html') && !fresh.has('html'),
+    editions: job.editions,
+  })
+  const { file, tree, article, timings } = prepared
   const terms = article?.terms.map((term) => term.entry.term) ?? []
   if (!tree || !article) return { file, status: 'failed', timings, terms }
-  article.slug = slug
   if (job.check) return { file, status: 'checked', timings, terms }
-
   const sourceDir = sourceDirOf(job.sourcePath)
-  await checkAssets(file, tree, article, sourceDir)
-  const input: EditionInput = { tree, article, sourcePath: job.sourcePath, sourceDir, templatesDir: job.templatesDir, epoch: job.epoch(article.meta.date) }
+  const input: EditionInput = { tree, article, sourcePath: job.sourcePath, sourceDir, templatesDir: job.templatesDir, epoch: epochOf(article.meta.date) }
+  if (prepared.htmlError) fail(file, 'html', prepared.htmlError)
   const files: EditionFile[] = []
+  files.push(...(prepared.htmlFiles ?? []))
   for (const edition of job.editions) {
-    if (fresh.has(edition)) continue
-    started = performance.now()
+    if (fresh.has(edition) || edition === 'html') continue
+    const started = performance.now()
     try {
       files.push(...(await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root }, file, job)))
     } catch (error) {
-      const message = file.message(`Unexpected failure of the ${edition.toUpperCase()} edition: ${(error as Error).message}`, {
-        place: { line: 1, column: 1 },
-        ruleId: 'edition-failed',
-        source: messageSource,
-        cause: error instanceof Error ? error : new Error(String(error)),
-      })
-      message.fatal = true
+      fail(file, edition, error)
     }
     timings[edition] = performance.now() - started
   }
@@ -120,8 +119,18 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   return { file, status: 'built', entry, timings, terms }
 }
 
-async function writeEdition(edition: EditionName, input: EditionInput, file: VFile, job: SourceJob): Promise<EditionFile[]> {
-  if (edition === 'html') return writeHtml(input, { editions: job.editions })
+/** An edition writer's failure becomes an error on the source. */
+function fail(file: VFile, edition: EditionName, error: unknown): void {
+  const message = file.message(`Unexpected failure of the ${edition.toUpperCase()} edition: ${(error as Error).message}`, {
+    place: { line: 1, column: 1 },
+    ruleId: 'edition-failed',
+    source: messageSource,
+    cause: error instanceof Error ? error : new Error(String(error)),
+  })
+  message.fatal = true
+}
+
+async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: VFile, job: SourceJob): Promise<EditionFile[]> {
   if (edition === 'pdf') {
     const { writePdf } = await import('./editions/pdf.ts')
     return collect(await writePdf(input, await job.browser()), file)

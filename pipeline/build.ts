@@ -14,6 +14,11 @@ import { inShard, type Shard } from './shard.ts'
 import { slugForFile } from './slug.ts'
 import { collectSources, type SourceRef } from './sources.ts'
 import { writeFileAtomic } from './write-atomic.ts'
+import { createPreparePool } from './worker-pool.ts'
+import { prepareSource } from './prepare-source.ts'
+
+/** Fewest sources for which parsing and HTML go to worker threads. */
+const workerThreshold = 8
 
 /** The project's `templates/` folder. */
 export const templatesDir = fileURLToPath(new URL('../templates/', import.meta.url))
@@ -83,6 +88,9 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     return session
   }
   if (!options.check) await removeStale(options.out)
+  // Worker threads pay a start-up cost (~0.3 s each): worth it only for many sources.
+  const pool = options.jobs > 1 && sources.length >= workerThreshold ? createPreparePool(options.jobs) : undefined
+  const prepare = pool ? pool.prepare : prepareSource
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -101,6 +109,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       report.sources.push({ source: ref.path, status: outcome.status, timings: outcome.timings, ...(outcome.entry ? { slug: outcome.entry.slug, entry: outcome.entry } : {}) })
     })
   } finally {
+    await pool?.close()
     if (session) await (await session.catch(() => undefined))?.close()
   }
   reportGlossaries(usedTerms, report, options.shard === undefined)
@@ -127,7 +136,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       slug,
       paper: options.paper,
       browser,
-      epoch: epochOf,
+      prepare,
       templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
@@ -184,13 +193,6 @@ export async function writeIndex(out: string, extra: readonly IndexEntry[] = [],
   }
   for (const entry of extra) entries.set(entry.slug, entry)
   await writeFileAtomic(path.join(out, 'index.html'), await renderIndex([...entries.values()], templates))
-}
-
-/** `SOURCE_DATE_EPOCH` when set, else the article's date, else 0. */
-export function epochOf(date: string | undefined): number {
-  const fromEnv = process.env.SOURCE_DATE_EPOCH
-  if (fromEnv && /^\d+$/.test(fromEnv)) return Number(fromEnv)
-  return date ? Date.parse(`${date}T00:00:00Z`) / 1000 : 0
 }
 
 async function runPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
