@@ -23,7 +23,8 @@ export const frontMatterSchema = z
   .object({
     title: text.optional(),
     subtitle: text.optional(),
-    author: z.union([text, z.array(text).min(1)]).optional(),
+    /** One name or a list; read as a list, so a bad item is reported at the item. */
+    author: z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(text, { error: 'expected a name or a list of names' }).min(1)).optional(),
     publisher: text.optional(),
     date: isoDate.optional(),
     lang: langTag.optional(),

@@ -11,6 +11,7 @@ import { rehypeFootnoteIds } from './plugins/rehype-footnote-ids.ts'
 import { rehypeGlossarySection } from './plugins/rehype-glossary-section.ts'
 import { rehypeHeadingIds } from './plugins/rehype-heading-ids.ts'
 import { rehypeImages } from './plugins/rehype-images.ts'
+import { rehypeLocalLinks } from './plugins/rehype-local-links.ts'
 import { rehypeLinkCheck } from './plugins/rehype-link-check.ts'
 import { remarkFootnoteCheck } from './plugins/remark-footnote-check.ts'
 import { remarkGlossary } from './plugins/remark-glossary.ts'
@@ -22,9 +23,9 @@ import type { ArticleMeta } from './article.ts'
 
 /**
  * The one processor every edition uses: Markdown (front matter already read
- * by `source.ts`) → GFM → glossary links → hast → raw HTML parsed and
- * sanitized → alignment as classes → ASCII footnote ids → heading ids and outline → glossary
- * section → offline images → link check.
+ * by `source.ts`) → GFM → glossary links → hast → raw HTML parsed → links out of
+ * the source folder unlinked → sanitized → alignment as classes → ASCII footnote ids → glossary section → heading
+ * ids and outline → offline images → link check.
  */
 export function createProcessor(lang: string) {
   const strings = uiStrings(lang)
@@ -41,11 +42,12 @@ export function createProcessor(lang: string) {
         `${strings.backToReference} ${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
     })
     .use(rehypeRaw)
+    .use(rehypeLocalLinks)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeAlignClasses)
     .use(rehypeFootnoteIds)
-    .use(rehypeHeadingIds)
     .use(rehypeGlossarySection)
+    .use(rehypeHeadingIds)
     .use(rehypeImages)
     .use(rehypeLinkCheck)
 }

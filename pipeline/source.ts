@@ -54,7 +54,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
   if (!fields.lang && !file.messages.some((m) => m.fatal)) {
     file.message(`Unexpected missing \`lang\`, expected it in front matter; guessed \`${lang}\` from the script`, { place: { line: 1, column: 1 }, ruleId: 'lang-guessed', source: messageSource })
   }
-  const authors = fields.author === undefined ? (multiMarkdown.author ? [multiMarkdown.author] : []) : Array.isArray(fields.author) ? fields.author : [fields.author]
+  const authors = fields.author ?? (multiMarkdown.author ? [multiMarkdown.author] : [])
   const meta: ArticleMeta = {
     title: fields.title ?? multiMarkdown.title ?? '',
     authors,

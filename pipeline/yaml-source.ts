@@ -1,6 +1,7 @@
 import { isNode, isPair, isMap, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
+import { VFileMessage } from 'vfile-message'
 import type { z } from 'zod'
 import { messageSource, type RuleId } from './rules.ts'
 
@@ -22,7 +23,7 @@ export function parseYamlBlock(file: VFile, block: YamlBlock, ruleId: RuleId): D
   const doc = parseDocument(block.text, { uniqueKeys: true, prettyErrors: false, strict: true, schema: 'core' })
   const problems = [...doc.errors, ...doc.warnings]
   for (const problem of problems) {
-    report(file, block.offset + (problem.pos[0] ?? 0), `Unexpected YAML: ${firstLine(problem.message)}; fix the YAML syntax`, ruleId)
+    report(file, block.offset + startOf(block.text, problem), `Unexpected YAML: ${firstLine(problem.message)}; fix the YAML syntax`, ruleId)
   }
   if (problems.length > 0) return undefined
   try {
@@ -72,11 +73,29 @@ export function nodeAt(doc: Document, path: PropertyKey[]): YamlNode | undefined
   return isNode(node) ? node : undefined
 }
 
-/** Report an error at an offset of `file`, as a fatal vfile message without throwing. */
-export function report(file: VFile, offset: number, reason: string, ruleId: RuleId): void {
+/**
+ * Report an error at an offset of `file`, as a fatal vfile message without
+ * throwing; `causeOffset` is a second place (the first of two duplicates).
+ */
+export function report(file: VFile, offset: number, reason: string, ruleId: RuleId, causeOffset?: number): void {
   const place = location(file).toPoint(offset)
-  const message = file.message(reason, { ...(place ? { place } : {}), ruleId, source: messageSource })
+  const causePlace = causeOffset === undefined ? undefined : location(file).toPoint(causeOffset)
+  const cause = causePlace ? new VFileMessage('First occurrence', { place: causePlace, ruleId, source: messageSource }) : undefined
+  const message = file.message(reason, { ...(place ? { place } : {}), ruleId, source: messageSource, ...(cause ? { cause } : {}) })
   message.fatal = true
+}
+
+/**
+ * Where a YAML problem starts. The yaml library places an unclosed quote or
+ * flow collection where its end was expected (often the last line); the
+ * reader needs the line that opened it.
+ */
+function startOf(text: string, problem: { code: string; message: string; pos: [number, number] }): number {
+  const at = problem.pos[0] ?? 0
+  const opener = /closing "quote/.test(problem.message) ? '"' : /closing 'quote/.test(problem.message) ? "'" : /Flow sequence/.test(problem.message) ? '[' : /Flow map/.test(problem.message) ? '{' : undefined
+  if (!opener || (problem.code !== 'MISSING_CHAR' && problem.code !== 'BAD_INDENT')) return at
+  const open = text.lastIndexOf(opener, at - 1)
+  return open === -1 ? at : open
 }
 
 function firstLine(text: string): string {

@@ -56,8 +56,7 @@ export async function loadGlossary(glossaryPath: string): Promise<LoadedGlossary
         continue
       }
       duplicate = true
-      const line = file.value.toString().slice(0, first).split('\n').length
-      report(file, offset, `Unexpected duplicate glossary form \`${form}\`, expected each term and variant once (first on line ${line})`, 'glossary-duplicate')
+      report(file, offset, `Unexpected duplicate glossary form \`${form}\`, expected each term and variant once`, 'glossary-duplicate', first)
     }
   })
   return duplicate ? empty : { file, entries, offsets }

@@ -7,8 +7,9 @@ import type { ArticleNote } from '../article.ts'
 /**
  * Give footnotes ASCII ids whatever their labels: `fn-N` for the note,
  * `fnref-N` (then `fnref-N-2`, …) for its calls, N in order of first call.
- * Expects remark-rehype's output with an empty clobber prefix
- * (`fn-<label>`, `fnref-<label>`). Writes `file.data.article.notes`.
+ * Ids are given by position, never by parsing the old ids, which embed
+ * labels (`x` and `x-2` would be ambiguous). Expects remark-rehype's output
+ * with an empty clobber prefix. Writes `file.data.article.notes`.
  */
 export function rehypeFootnoteIds() {
   return function (tree: Root, file: VFile): void {
@@ -23,33 +24,29 @@ export function rehypeFootnoteIds() {
       numberOf.set(id, number)
       node.properties.id = `fn-${number}`
       notes.push({ number, id: `fn-${number}`, refIds: [], text: toString(node).replace(/\s*↩(\s*\d+)?\s*/g, ' ').trim() })
+      // The k-th back link of a note returns to its k-th call.
+      let k = 0
+      visit(node, 'element', (link) => {
+        if (link.tagName === 'a' && link.properties.dataFootnoteBackref !== undefined) link.properties.href = `#${refId(number, ++k)}`
+      })
+      return 'skip'
     })
-    const renumber = (target: string): string | undefined => {
-      for (const [oldId, number] of numberOf) {
-        const label = oldId.slice('fn-'.length)
-        const prefix = `fnref-${label}`
-        if (target === prefix) return `fnref-${number}`
-        if (target.startsWith(`${prefix}-`) && /^\d+$/.test(target.slice(prefix.length + 1))) return `fnref-${number}${target.slice(prefix.length)}`
-      }
-      return undefined
-    }
     visit(tree, 'element', (node) => {
-      if (node.tagName !== 'a') return
-      const href = node.properties.href
-      if (node.properties.dataFootnoteRef !== undefined && typeof href === 'string') {
-        const number = numberOf.get(href.slice(1))
-        const id = typeof node.properties.id === 'string' ? renumber(node.properties.id) : undefined
-        if (number === undefined || id === undefined) return
-        node.properties.href = `#fn-${number}`
-        node.properties.id = id
-        notes[number - 1]?.refIds.push(id)
-      } else if (node.properties.dataFootnoteBackref !== undefined && typeof href === 'string') {
-        const id = renumber(href.slice(1))
-        if (id) node.properties.href = `#${id}`
-      }
+      if (node.tagName !== 'a' || node.properties.dataFootnoteRef === undefined || typeof node.properties.href !== 'string') return
+      const number = numberOf.get(node.properties.href.slice(1))
+      const note = number === undefined ? undefined : notes[number - 1]
+      if (!note) return
+      const id = refId(note.number, note.refIds.length + 1)
+      node.properties.href = `#${note.id}`
+      node.properties.id = id
+      note.refIds.push(id)
     })
     if (file.data.article) file.data.article.notes = notes
   }
+}
+
+function refId(number: number, k: number): string {
+  return k === 1 ? `fnref-${number}` : `fnref-${number}-${k}`
 }
 
 function findFootnoteSection(tree: Root): Element | undefined {

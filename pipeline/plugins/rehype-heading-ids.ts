@@ -1,4 +1,4 @@
-import type { Root } from 'hast'
+import type { Element, Root } from 'hast'
 import { headingRank } from 'hast-util-heading-rank'
 import { toString } from 'hast-util-to-string'
 import GithubSlugger from 'github-slugger'
@@ -6,31 +6,43 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import type { OutlineHeading } from '../article.ts'
 
+/** The sections offprint generates; their headings keep their own ids. */
+function isGenerated(node: Element): boolean {
+  return node.properties.dataFootnotes !== undefined || node.properties.role === 'doc-glossary'
+}
+
 /**
- * Give every heading a GitHub-compatible id (github-slugger), unique in the
- * document and never equal to an id already in the tree (footnotes, glossary,
- * raw HTML anchors): such a clash gets GitHub's `-1` suffix. Headings inside
- * the generated footnote and glossary sections are left as they are. Writes
- * the outline to `file.data.article.headings`.
+ * Give every heading a GitHub-compatible id (github-slugger on the heading's
+ * raw text), unique in the document and never equal to an id already in the
+ * tree (footnotes, the glossary section, raw HTML anchors): such a clash gets
+ * GitHub's `-1` suffix. Run after the generated sections exist. Writes the
+ * outline to `file.data.article.headings`.
  */
 export function rehypeHeadingIds() {
   return function (tree: Root, file: VFile): void {
     const slugger = new GithubSlugger()
     const taken = new Set<string>()
     visit(tree, 'element', (node) => {
+      if (isGenerated(node)) {
+        visit(node, 'element', (inner) => {
+          if (typeof inner.properties.id === 'string') taken.add(inner.properties.id)
+        })
+        return 'skip'
+      }
       if (typeof node.properties.id === 'string' && !headingRank(node)) taken.add(node.properties.id)
+      return undefined
     })
     const headings: OutlineHeading[] = []
     visit(tree, 'element', (node) => {
-      if (node.properties.dataFootnotes !== undefined || node.properties.role === 'doc-glossary') return 'skip'
+      if (isGenerated(node)) return 'skip'
       const rank = headingRank(node)
       if (!rank) return undefined
-      const text = toString(node).replace(/\s+/g, ' ').trim()
-      let id = typeof node.properties.id === 'string' && node.properties.id !== '' ? node.properties.id : slugger.slug(text)
-      while (taken.has(id) || id === '') id = slugger.slug(text || 'section')
+      const raw = toString(node)
+      let id = typeof node.properties.id === 'string' && node.properties.id !== '' ? node.properties.id : slugger.slug(raw)
+      while (taken.has(id) || id === '') id = slugger.slug(raw.trim() === '' ? 'section' : raw)
       taken.add(id)
       node.properties.id = id
-      headings.push({ depth: rank as OutlineHeading['depth'], id, text })
+      headings.push({ depth: rank as OutlineHeading['depth'], id, text: raw.replace(/\s+/g, ' ').trim() })
       return 'skip'
     })
     const article = file.data.article

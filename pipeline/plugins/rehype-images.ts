@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
@@ -54,14 +55,26 @@ export function rehypeImages() {
       let asset = assets.get(target)
       if (!asset) {
         const relative = path.relative(sourceDir, target).split(path.sep).join('/')
-        const ascii = relative.replace(/[^A-Za-z0-9._/-]+/g, '_').replace(/\.\.+/g, '.')
-        asset = { source: target, href: `assets/${ascii}` }
+        asset = { source: target, href: `assets/${asciiPath(relative)}` }
         assets.set(target, asset)
       }
       node.properties.src = asset.href
     })
     if (file.data.article) file.data.article.assets = [...assets.values()]
   }
+}
+
+/**
+ * An ASCII form of a relative path (EPUB paths must be ASCII). When
+ * characters had to be replaced, a hash of the original keeps two names
+ * that differ only there apart (`Фото 1.png`, `Фаза 1.png`).
+ */
+function asciiPath(relative: string): string {
+  const ascii = relative.replace(/[^A-Za-z0-9._/-]+/g, '_').replace(/\.\.+/g, '.')
+  if (ascii === relative) return ascii
+  const hash = createHash('sha256').update(relative).digest('hex').slice(0, 8)
+  const extension = path.extname(ascii)
+  return `${ascii.slice(0, ascii.length - extension.length)}-${hash}${extension}`
 }
 
 function placeholder(alt: string, src: string, lang: string): Element {

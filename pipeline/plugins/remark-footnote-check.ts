@@ -1,11 +1,16 @@
 import type { FootnoteDefinition, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { location } from 'vfile-location'
 import { VFileMessage } from 'vfile-message'
 import { messageSource } from '../rules.ts'
 
-/** Text GFM left as `[^label]` because no definition matched it. */
-const danglingReference = /\[\^([^\]\s]+)\]/g
+/**
+ * What GFM leaves as text when no definition matches: `[^label]` not
+ * preceded by a backslash (an escaped `\[^x]` is the author's literal text).
+ * Labels with spaces can never match a definition, so they count too.
+ */
+const danglingReference = /(?<!\\)\[\^([^\]\n]+)\]/g
 
 /**
  * Warn about footnote references without a definition (GFM leaves them as
@@ -16,6 +21,8 @@ export function remarkFootnoteCheck() {
   return function (tree: Root, file: VFile): void {
     const definitions = new Map<string, FootnoteDefinition>()
     const referenced = new Set<string>()
+    const source = String(file.value)
+    const place = location(file)
     visit(tree, (node) => {
       if (node.type === 'footnoteReference') referenced.add(node.identifier)
       if (node.type === 'footnoteDefinition') {
@@ -30,11 +37,14 @@ export function remarkFootnoteCheck() {
         } else definitions.set(node.identifier, node)
       }
       if (node.type === 'text' && node.value.includes('[^')) {
-        for (const match of node.value.matchAll(danglingReference)) {
-          const start = node.position?.start
-          const place = start ? { line: start.line, column: start.column + (match.index ?? 0), offset: (start.offset ?? 0) + (match.index ?? 0) } : undefined
-          file.message(`Unexpected footnote reference \`${match[0]}\` with no definition, expected a \`${match[0]}: …\` line; it is kept as text`, {
-            ...(place ? { place } : {}),
+        // Search the raw source of the text node: it keeps escapes and true offsets.
+        const start = node.position?.start.offset
+        const end = node.position?.end.offset
+        if (start === undefined || end === undefined) return
+        for (const match of source.slice(start, end).matchAll(danglingReference)) {
+          const at = place.toPoint(start + (match.index ?? 0))
+          file.message(`Unexpected footnote reference \`${match[0]}\` with no definition, expected a \`${match[0]}: …\` line (labels cannot contain spaces); it is kept as text`, {
+            ...(at ? { place: at } : {}),
             ruleId: 'footnote-undefined',
             source: messageSource,
           })

@@ -1,5 +1,6 @@
-import type { Link, Root, Text } from 'mdast'
-import { findAndReplace } from 'mdast-util-find-and-replace'
+import type { Link, Nodes, Root, Text } from 'mdast'
+import { visit } from 'unist-util-visit'
+import { findAndReplace, type RegExpMatchObject } from 'mdast-util-find-and-replace'
 import type { VFile } from 'vfile'
 import { compileGlossary } from '../glossary/matcher.ts'
 import type { ArticleTerm } from '../article.ts'
@@ -15,13 +16,16 @@ export function remarkGlossary() {
     const matcher = compileGlossary(file.data.glossary ?? [])
     const article = file.data.article
     if (!matcher || !article) return
+    const insideRawLinks = textInsideRawLinks(tree)
     const used = new Set<string>()
     const terms: ArticleTerm[] = []
     findAndReplace(
       tree,
       [
         matcher.pattern,
-        (value: string) => {
+        (value: string, match: RegExpMatchObject) => {
+          // find-and-replace only tests ancestors against `ignore`, so text directly between raw `<a>` tags is checked here.
+          if (match.stack.some((node) => insideRawLinks.has(node as Nodes))) return false
           const entry = matcher.entryOf.get(value.replace(/\s+/g, ' ')) ?? matcher.entryOf.get(value)
           if (!entry) return false
           const id = matcher.idOf.get(entry) ?? 'gloss-term'
@@ -39,8 +43,32 @@ export function remarkGlossary() {
           return link
         },
       ],
-      { ignore: ['heading', 'link', 'linkReference', 'inlineCode', 'code', 'html', 'footnoteDefinition', 'definition', 'imageReference', 'image'] },
+      {
+        ignore: [
+          'heading', 'link', 'linkReference', 'inlineCode', 'code', 'html', 'footnoteDefinition', 'definition', 'imageReference', 'image',
+        ],
+      },
     )
     article.terms = terms
   }
+}
+
+/**
+ * Nodes between a raw HTML `<a …>` and its `</a>`: Markdown parses them as
+ * siblings of the HTML, so the usual `link` ignore cannot see that they are
+ * link text.
+ */
+function textInsideRawLinks(tree: Root): Set<Nodes> {
+  const inside = new Set<Nodes>()
+  visit(tree, (node) => {
+    if (!('children' in node)) return
+    let depth = 0
+    for (const child of node.children as Nodes[]) {
+      if (child.type === 'html') {
+        depth += (child.value.match(/<a[\s>]/gi)?.length ?? 0) - (child.value.match(/<\/a\s*>/gi)?.length ?? 0)
+        depth = Math.max(depth, 0)
+      } else if (depth > 0) inside.add(child)
+    }
+  })
+  return inside
 }

@@ -3,9 +3,6 @@ import { fixtureTests } from '../helpers/fixtures.ts'
 
 describe('rehype-footnote-ids', () => {
   fixtureTests('rehype-footnote-ids', {
-    knownBugs: {
-      'label-suffix-clash': 'label `x-2`’s call takes `fnref-1-2`, the id of the second call of label `x`',
-    },
     assert: {
       'repeated-reference': (result) => {
         expect(result.file.data.article?.notes.map((note) => [note.id, note.refIds])).toEqual([

@@ -10,11 +10,6 @@ const unique = (result: FixtureResult) => {
 
 describe('rehype-heading-ids', () => {
   fixtureTests('rehype-heading-ids', {
-    knownBugs: {
-      'clash-footnote-label': 'a heading slugged `footnote-label` duplicates the footnote section’s label id',
-      'clash-glossary': 'headings may take `glossary`, `glossary-label` and `gloss-*`, which the glossary section adds later',
-      whitespace: 'whitespace is collapsed before slugging, unlike github-slugger (`Two  spaces` → `two--spaces`)',
-    },
     assert: {
       duplicates: (result) => {
         unique(result)

@@ -9,9 +9,6 @@ const parse = (result: FixtureResult): Root => fromHtml(result.html, { fragment:
 
 describe('remark-glossary', () => {
   fixtureTests('remark-glossary', {
-    knownBugs: {
-      'never-in-raw-html-links': 'text between raw HTML `<a>` tags is linked, emptying the author’s link',
-    },
     assert: {
       'glossary-section': (result) => {
         const tree = parse(result)
