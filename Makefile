@@ -4,13 +4,17 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
-# Debian packages: the build needs a browser and fonts; the tests also need
+# Debian packages: the build needs a browser and fallback fonts (the PDF's own
+# Noto Serif and Noto Sans Mono come from npm; DejaVu and WenQuanYi cover
+# symbols and CJK names the Noto pair lacks); the tests also need
 # Java + epubcheck, poppler-utils and qpdf.
-BUILD_PKGS := chromium-headless-shell fonts-noto-core
+BUILD_PKGS := chromium-headless-shell fonts-noto-core fonts-dejavu-core fonts-wqy-zenhei
 TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf
 # command or file that proves each package is there
 have_chromium-headless-shell := test -x /usr/bin/chromium-headless-shell || test -x /usr/bin/chromium || test -n "$$PUPPETEER_EXECUTABLE_PATH"
 have_fonts-noto-core := test -d /usr/share/fonts/truetype/noto
+have_fonts-dejavu-core := test -d /usr/share/fonts/truetype/dejavu
+have_fonts-wqy-zenhei := test -d /usr/share/fonts/truetype/wqy
 have_default-jre-headless := command -v java
 have_epubcheck := test -f /usr/share/java/epubcheck.jar
 have_poppler-utils := command -v pdftotext
@@ -21,6 +25,8 @@ define ensure_packages
 	  case $$p in \
 	    chromium-headless-shell) $(have_chromium-headless-shell) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    fonts-noto-core) $(have_fonts-noto-core) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    fonts-dejavu-core) $(have_fonts-dejavu-core) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    fonts-wqy-zenhei) $(have_fonts-wqy-zenhei) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    default-jre-headless) $(have_default-jre-headless) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    epubcheck) $(have_epubcheck) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    poppler-utils) $(have_poppler-utils) >/dev/null 2>&1 || missing="$$missing $$p";; \

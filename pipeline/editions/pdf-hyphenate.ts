@@ -1,0 +1,55 @@
+import type { Root } from 'hast'
+import { createRequire } from 'node:module'
+import { SKIP, visit } from 'unist-util-visit'
+
+type Hyphenator = (word: string) => string
+
+/** Pattern sets of the `hyphen` package per primary language subtag. */
+const patternNames: Record<string, string> = {
+  en: 'en-us', ru: 'ru', uk: 'uk', be: 'be', bg: 'bg', de: 'de-1996', fr: 'fr', es: 'es', it: 'it', pt: 'pt',
+  nl: 'nl', pl: 'pl', cs: 'cs', sk: 'sk', sv: 'sv', da: 'da', nb: 'nb', nn: 'nn', fi: 'fi', tr: 'tr', hu: 'hu',
+}
+
+/** Where soft hyphens would be wrong: code, headings, the title block. */
+const skipTags = new Set(['code', 'pre', 'kbd', 'samp', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'style', 'script', 'a'])
+
+const word = /\p{L}[\p{L}\p{M}]*/gu
+
+/**
+ * Chromium has no hyphenation dictionaries offline (`hyphens: auto` does
+ * nothing here), so words get soft hyphens from TeX patterns instead. Words
+ * that start with a capital letter are left whole: proper names break badly.
+ * A language without patterns (Kazakh) is left as it is. Returns the language
+ * used, or undefined.
+ */
+export function hyphenateTree(tree: Root, lang: string, minLength = 6): string | undefined {
+  const hyphenate = loadHyphenator(lang)
+  if (!hyphenate) return undefined
+  visit(tree, (node) => {
+    if (node.type === 'element') {
+      if (skipTags.has(node.tagName)) return SKIP
+      const own = node.properties.lang
+      if (typeof own === 'string' && primary(own) !== primary(lang)) return SKIP
+      return undefined
+    }
+    if (node.type === 'text') {
+      node.value = node.value.replace(word, (found) =>
+        found.length >= minLength && /^\p{Ll}/u.test(found) ? hyphenate(found) : found,
+      )
+    }
+    return undefined
+  })
+  return patternNames[primary(lang)]
+}
+
+function primary(lang: string): string {
+  return lang.toLowerCase().split('-')[0] ?? ''
+}
+
+function loadHyphenator(lang: string): Hyphenator | undefined {
+  const tag = lang.toLowerCase()
+  const name = tag === 'en-gb' ? 'en-gb' : patternNames[primary(tag)]
+  if (!name) return undefined
+  const module = createRequire(import.meta.url)(`hyphen/${name}`) as { hyphenateSync: (text: string, options?: { minWordLength?: number }) => string }
+  return (text) => module.hyphenateSync(text)
+}

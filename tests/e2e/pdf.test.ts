@@ -1,0 +1,297 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import type { Root } from 'hast'
+import { h } from 'hastscript'
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import { PDFBool, PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
+import { visit } from 'unist-util-visit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ArticleData } from '../../pipeline/article.ts'
+import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
+import { writePdf, type PdfEdition, type PdfOptions } from '../../pipeline/editions/pdf.ts'
+import { compileGlossary } from '../../pipeline/glossary/matcher.ts'
+import { loadGlossary } from '../../pipeline/glossary/load.ts'
+import { processSource } from '../../pipeline/processor.ts'
+import { readSource } from '../../pipeline/source.ts'
+import { articlePath, corpus, projectRoot } from '../helpers/corpus.ts'
+import { missingWords, sourceWords, wordsOf } from '../helpers/words.ts'
+
+const run = promisify(execFile)
+const templatesDir = path.join(projectRoot, 'templates')
+const epoch = 1_668_556_800 // 2022-11-16T00:00:00Z
+
+/** Run a poppler or qpdf tool; a missing one fails with how to install it. */
+async function tool(command: string, args: string[], input?: Uint8Array): Promise<string> {
+  let file: string | undefined
+  if (input) {
+    file = path.join(scratch, `in-${Math.random().toString(36).slice(2)}.pdf`)
+    await writeFile(file, input)
+  }
+  try {
+    const { stdout } = await run(command, file ? [...args, file, ...(command === 'pdftotext' ? ['-'] : [])] : args, { maxBuffer: 256 * 1024 * 1024 })
+    return stdout
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`\`${command}\` is missing: install it with \`apt-get install ${command === 'qpdf' ? 'qpdf' : 'poppler-utils'}\``, { cause: error })
+    }
+    throw error
+  } finally {
+    if (file) await rm(file, { force: true })
+  }
+}
+
+/** PDF text with soft hyphens (and the hyphen Chromium draws at a break on one) removed. */
+function dehyphenate(text: string): string {
+  return text.replace(/\u00AD[-\u2010]?[ \t]*\n?[ \t]*/g, '')
+}
+const squeeze = (text: string): string => dehyphenate(text).replace(/\s+/g, '')
+
+async function pageTexts(pdf: Uint8Array, pages: number): Promise<string[]> {
+  const all = await tool('pdftotext', ['-enc', 'UTF-8'], pdf)
+  const split = all.split('\f')
+  expect(split.length).toBeGreaterThanOrEqual(pages)
+  return split.slice(0, pages).map(dehyphenate)
+}
+
+interface Built {
+  article: ArticleData
+  tree: Root
+  edition: PdfEdition
+  pdf: Uint8Array
+}
+
+let session: BrowserSession
+let scratch: string
+let glossary: Awaited<ReturnType<typeof loadGlossary>>['entries']
+
+async function buildPdf(sourcePath: string, options: PdfOptions = {}): Promise<Built> {
+  const { file, tree } = await processSource(sourcePath, glossary)
+  const article = file.data.article
+  if (!tree || !article) throw new Error(`no tree for ${sourcePath}: ${file.messages.join('; ')}`)
+  const edition = await writePdf({ tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch }, session, options)
+  const data = edition.files[0]?.data
+  if (!(data instanceof Uint8Array)) throw new Error('no PDF bytes')
+  expect(edition.files.map((entry) => entry.path)).toEqual([`${article.slug}.pdf`])
+  return { article, tree, edition, pdf: data }
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'offprint-pdf-test-'))
+  glossary = (await loadGlossary(path.join(projectRoot, 'source', 'glossary.yaml'))).entries
+  session = await launchBrowser({ jobs: 2 })
+})
+afterAll(async () => {
+  await session?.close()
+  await rm(scratch, { recursive: true, force: true })
+})
+
+describe('PDF edition of the article', () => {
+  let built: Built
+  let texts: string[]
+  beforeAll(async () => {
+    built = await buildPdf(articlePath)
+    texts = await pageTexts(built.pdf, built.edition.pages)
+  })
+
+  it('has a sane page count, the same in Paged.js and in the file', async () => {
+    const info = await tool('pdfinfo', [], built.pdf)
+    expect(Number(/^Pages:\s+(\d+)/m.exec(info)?.[1])).toBe(built.edition.pages)
+    expect(built.edition.pages).toBeGreaterThanOrEqual(2)
+    expect(built.edition.pages).toBeLessThanOrEqual(8)
+    expect(info).toMatch(/^Page size:\s+594\.96 x 841\.92 pts \(A4\)/m)
+    expect(info).toMatch(/^Tagged:\s+yes/m)
+  })
+
+  it('carries every metadata field', async () => {
+    const { meta } = built.article
+    const document = await getDocument({ data: built.pdf.slice(), isEvalSupported: false }).promise
+    const info = (await document.getMetadata()).info as Record<string, unknown>
+    expect(info.Title).toBe(meta.title)
+    expect(info.Author).toBe(meta.authors.join(', '))
+    expect(info.Subject).toBe(meta.description)
+    expect(info.Keywords).toBe(meta.keywords.join(', '))
+    expect(info.Creator).toBe('offprint')
+    expect(info.Producer).toMatch(/^offprint/)
+    expect(info.CreationDate).toBe('D:20221116000000Z')
+    expect(info.ModDate).toBe('D:20221116000000Z')
+    expect(info.Language).toBe('en')
+    expect(await document.getViewerPreferences()).toMatchObject({ DisplayDocTitle: true })
+    await document.destroy()
+
+    const parsed = await PDFDocument.load(built.pdf, { updateMetadata: false })
+    expect(parsed.catalog.get(PDFName.of('Lang'))).toEqual(PDFString.of('en'))
+    const preferences = parsed.catalog.lookup(PDFName.of('ViewerPreferences'), PDFDict)
+    expect(preferences.get(PDFName.of('DisplayDocTitle'))).toBe(PDFBool.True)
+    expect(parsed.getTitle()).toBe(meta.title)
+  })
+
+  it('has an outline equal to the headings (and the glossary)', async () => {
+    const document = await getDocument({ data: built.pdf.slice(), isEvalSupported: false }).promise
+    const titles: string[] = []
+    const walk = (items: Array<{ title: string; items: unknown[] }>): void => {
+      for (const item of items) {
+        titles.push(item.title)
+        walk(item.items as typeof items)
+      }
+    }
+    walk((await document.getOutline()) ?? [])
+    await document.destroy()
+    expect(titles).toEqual([...built.article.headings.map((heading) => heading.text), 'Glossary'])
+  })
+
+  it('keeps every word of the article', async () => {
+    const expected = await sourceWords(articlePath)
+    const meta = built.article.meta
+    // A note call prints its number right after the word: `amendments4`.
+    const numbers = built.article.notes.map((note) => String(note.number))
+    const actual = wordsOf(texts.join('\n')).flatMap((word) => {
+      const number = numbers.find((n) => word.length > n.length && word.endsWith(n))
+      return number ? [word, word.slice(0, -number.length)] : [word]
+    })
+    expect(missingWords([...expected, ...wordsOf(meta.title), ...wordsOf(meta.authors.join(' '))], actual)).toEqual([])
+  })
+
+  it('prints each footnote on the page of its call', async () => {
+    const document = await getDocument({ data: built.pdf.slice(), isEvalSupported: false }).promise
+    const calls: Array<{ page: number; target: number }> = []
+    for (let index = 0; index < document.numPages; index++) {
+      const annotations = (await (await document.getPage(index + 1)).getAnnotations()) as Array<{ dest?: unknown }>
+      for (const annotation of annotations) {
+        if (typeof annotation.dest !== 'string' || !annotation.dest.startsWith('note-')) continue
+        const destination = await document.getDestination(annotation.dest)
+        calls.push({ page: index, target: await document.getPageIndex(destination?.[0]) })
+      }
+    }
+    await document.destroy()
+    expect(calls).toHaveLength(built.article.notes.length)
+    built.article.notes.forEach((note, index) => {
+      const call = calls[index]
+      expect(call?.target, `note ${note.number}`).toBe(call?.page)
+      const pagesWithNote = texts.flatMap((text, page) => (squeeze(text).includes(squeeze(note.text).slice(0, 60)) ? [page] : []))
+      expect(pagesWithNote, `note ${note.number}: ${note.text}`).toEqual([call?.page])
+    })
+  })
+
+  it('lists in the glossary the pages where each term is used', () => {
+    const matcher = compileGlossary(built.article.terms.map((term) => term.entry))
+    expect(matcher).toBeDefined()
+    const label = texts.findIndex((text) => /^Glossary$/m.test(text))
+    expect(label).toBeGreaterThan(0)
+    const body = texts.slice(0, label + 1).map((text, page) => (page === label ? text.slice(0, text.search(/^Glossary$/m)) : text))
+    for (const term of built.article.terms) {
+      const forms = [term.entry.term, ...term.entry.variants]
+      const expected = body.flatMap((text, page) =>
+        [...text.matchAll(new RegExp(matcher!.pattern.source, 'gu'))].some((match) => forms.includes(match[0])) ? [page + 1] : [],
+      )
+      expect(expected.length, term.entry.term).toBeGreaterThan(0)
+      expect(built.edition.termPages[term.id], term.entry.term).toEqual(expected)
+      const glossaryText = squeeze(texts.slice(label).join('\n'))
+      expect(glossaryText, term.entry.term).toContain(squeeze(`${term.entry.term} — ${expected.join(', ')}`))
+    }
+  })
+
+  it('passes qpdf --check and embeds every font', async () => {
+    const check = await tool('qpdf', ['--check'], built.pdf)
+    expect(check).toMatch(/No syntax or stream encoding errors found/)
+    const fonts = (await tool('pdffonts', [], built.pdf)).split('\n').slice(2).filter(Boolean)
+    expect(fonts.length).toBeGreaterThan(0)
+    for (const row of fonts) expect(row.split(/\s+/).at(-5), row).toBe('yes')
+    expect(fonts.every((row) => /\+Noto(Serif|SansMono)-/.test(row))).toBe(true)
+  })
+
+  it('is byte-identical when built again', async () => {
+    const again = await buildPdf(articlePath)
+    expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)
+  })
+
+  it('prints on Letter paper when asked', async () => {
+    const letter = await buildPdf(articlePath, { paper: 'Letter' })
+    expect(await tool('pdfinfo', [], letter.pdf)).toMatch(/^Page size:\s+612 x 792 pts \(letter\)/m)
+  })
+})
+
+describe('PDF edition details', () => {
+  it('renders Kazakh letters in the embedded Noto fonts', async () => {
+    const letters = 'ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І'
+    const source = path.join(scratch, 'kk.md')
+    await writeFile(source, `---\ntitle: Қазақ әліпбиі\nlang: kk\n---\n\nӘріптер: ${letters}. Орысша: съешь же ещё этих мягких булок.\n`)
+    const { pdf } = await buildPdf(source)
+    const text = await tool('pdftotext', ['-enc', 'UTF-8'], pdf)
+    for (const letter of letters.split(' ')) expect(text).toContain(letter)
+    const fonts = (await tool('pdffonts', [], pdf)).split('\n').slice(2).filter(Boolean)
+    expect(fonts.every((row) => /\+NotoSerif-/.test(row)), fonts.join('\n')).toBe(true)
+  })
+
+  it('replaces a remote image with a placeholder and blocks files outside the source folder', async () => {
+    const sourceDir = path.join(scratch, 'images')
+    const article: ArticleData = {
+      slug: 'images',
+      meta: { title: 'Images', authors: [], lang: 'en', keywords: [], paper: 'A4', titleFromContent: false },
+      headings: [],
+      notes: [],
+      terms: [],
+      assets: [],
+    }
+    const tree: Root = {
+      type: 'root',
+      children: [
+        h('p', ['Before ', h('img', { src: 'https://example.com/a.png', alt: 'remote picture' }), ' after.']),
+        h('p', [h('img', { src: '../../../etc/hostname', alt: 'outside' })]),
+        h('script', 'document.title = "script ran"'),
+      ],
+    }
+    const edition = await writePdf({ tree, article, sourcePath: path.join(sourceDir, 'images.md'), sourceDir, templatesDir, epoch }, session)
+    expect(edition.warnings.map((warning) => warning.ruleId).sort()).toEqual(['image-remote', 'link-outside'])
+    const text = dehyphenate(await tool('pdftotext', ['-enc', 'UTF-8'], edition.files[0]!.data as Uint8Array))
+    expect(text).toMatch(/Image not included in the offline edition: remote picture/)
+    expect(text).not.toMatch(/script ran/)
+  })
+})
+
+/** Words only an image's alt text holds: the PDF keeps them as /Alt, not as page text. */
+async function altWords(sourcePath: string): Promise<Set<string>> {
+  const file = await readSource(sourcePath)
+  const words = new Set<string>()
+  visit(unified().use(remarkParse).use(remarkGfm).parse(String(file.value)), (node) => {
+    if (node.type === 'image' || node.type === 'imageReference') for (const word of wordsOf(node.alt ?? '')) words.add(word)
+    if (node.type === 'html') for (const match of node.value.matchAll(/\balt="([^"]*)"/gi)) for (const word of wordsOf(match[1] ?? '')) words.add(word)
+  })
+  return words
+}
+
+describe('PDF edition of the corpus', () => {
+  for (const [name, sourcePath] of Object.entries(corpus)) {
+    it(`builds ${name}`, { timeout: 240_000 }, async () => {
+      const built = await buildPdf(sourcePath)
+      expect(built.edition.pages).toBeGreaterThan(0)
+      const check = await tool('qpdf', ['--check'], built.pdf)
+      expect(check).toMatch(/No syntax or stream encoding errors found/)
+      for (const row of (await tool('pdffonts', [], built.pdf)).split('\n').slice(2).filter(Boolean)) {
+        expect(row.split(/\s+/).at(-5), row).toBe('yes')
+      }
+      const raw = await tool('pdftotext', ['-enc', 'UTF-8'], built.pdf)
+      const text = dehyphenate(raw)
+      const present = new Set(wordsOf(text))
+      const squeezed = text.replace(/\s+/g, '')
+      const alts = await altWords(sourcePath)
+      // A word broken at the foot of a page goes on after the running head of the next
+      // (Paged.js may split it one letter off its soft hyphen): accept its two halves there.
+      const pages = raw.split('\f').map((page) => wordsOf(page.replaceAll('\u00AD', '')))
+      const splitAtPage = (word: string): boolean =>
+        pages.some((page, index) =>
+          page.slice(-4).some((tail) => word.startsWith(tail) && (pages[index + 1] ?? []).slice(0, 40).some((head) => tail + head === word)),
+        )
+      // Code wraps anywhere, so a long token may be split over two lines: look for it without whitespace.
+      const missing = [...new Set(await sourceWords(sourcePath))].filter(
+        (word) => !present.has(word) && !alts.has(word) && !squeezed.includes(word) && !splitAtPage(word),
+      )
+      expect(missing).toEqual([])
+    })
+  }
+})
