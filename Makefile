@@ -66,11 +66,13 @@ typecheck: deps
 test: test-deps typecheck
 	npx vitest run
 
+# make bench BENCH_ARGS='--html 1,100 --pdf 1'   (or BENCH_HTML=… BENCH_PDF=…; see --help)
 bench: deps
-	npx tsx tests/bench/run.ts
+	npx tsx tests/bench/run.ts $(BENCH_ARGS)
 
 clean:
 	rm -rf dist
 
+# make serve SERVE_ARGS='--port 8080 --editions html'
 serve: deps
-	npx tsx pipeline/cli.ts serve source
+	npx tsx pipeline/cli.ts serve source $(SERVE_ARGS)

@@ -65,17 +65,23 @@ export function readFrontMatter(file: VFile, block: FrontMatterBlock): FrontMatt
   return validateYaml(file, doc, block, frontMatterSchema, 'frontmatter-field', (path) => `front matter field \`${path.join('.')}\``)
 }
 
-/** Metadata written MultiMarkdown-style (`Title: …` lines at the top, no fences). */
-export function readMultiMarkdownMeta(text: string): { title?: string; author?: string } {
-  const meta: { title?: string; author?: string } = {}
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Za-z][\w -]*):\s+(\S.*)$/.exec(line)
+/**
+ * Metadata written MultiMarkdown-style (`Title: …` lines at the top, no
+ * fences). `lines` lists the metadata lines when a title or an author was found.
+ */
+export function readMultiMarkdownMeta(text: string): { title?: string; author?: string; lines?: string[] } {
+  const meta: { title?: string; author?: string; lines?: string[] } = {}
+  const lines: string[] = []
+  for (const line of text.split(/\r?\n/, 50)) {
+    const match = /^([A-Za-z][\w -]{0,40}):\s+(\S.*)$/.exec(line)
     if (!match) break
+    lines.push(line)
     const key = (match[1] ?? '').toLowerCase()
     const value = (match[2] ?? '').trim()
     if (key === 'title') meta.title = value
     if (key === 'author') meta.author = value
   }
+  if (meta.title !== undefined || meta.author !== undefined) meta.lines = lines
   return meta
 }
 

@@ -7,14 +7,21 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import { rehypeAlignClasses } from './plugins/rehype-align-classes.ts'
+import { rehypeContentModel } from './plugins/rehype-content-model.ts'
+import { rehypeEmptyHeadings } from './plugins/rehype-empty-headings.ts'
+import { rehypeEmptyLinks } from './plugins/rehype-empty-links.ts'
+import { rehypeFillPositions } from './plugins/rehype-fill-positions.ts'
+import { rehypeFlagUnsafe } from './plugins/rehype-flag-unsafe.ts'
 import { rehypeFootnoteIds } from './plugins/rehype-footnote-ids.ts'
 import { rehypeGlossarySection } from './plugins/rehype-glossary-section.ts'
 import { rehypeHeadingIds } from './plugins/rehype-heading-ids.ts'
 import { rehypeImages } from './plugins/rehype-images.ts'
 import { rehypeLocalLinks } from './plugins/rehype-local-links.ts'
 import { rehypeLinkCheck } from './plugins/rehype-link-check.ts'
+import { rehypeUniqueIds } from './plugins/rehype-unique-ids.ts'
 import { remarkFootnoteCheck } from './plugins/remark-footnote-check.ts'
 import { remarkGlossary } from './plugins/remark-glossary.ts'
+import { remarkNestingLimit } from './plugins/remark-nesting-limit.ts'
 import { sanitizeSchema } from './sanitize-schema.ts'
 import { readSource } from './source.ts'
 import { uiStrings } from './strings.ts'
@@ -32,6 +39,7 @@ export function createProcessor(lang: string) {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkNestingLimit)
     .use(remarkFootnoteCheck)
     .use(remarkGlossary)
     .use(remarkRehype, {
@@ -42,13 +50,19 @@ export function createProcessor(lang: string) {
         `${strings.backToReference} ${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
     })
     .use(rehypeRaw)
+    .use(rehypeFillPositions)
     .use(rehypeLocalLinks)
+    .use(rehypeFlagUnsafe, sanitizeSchema)
     .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeContentModel)
+    .use(rehypeEmptyHeadings)
     .use(rehypeAlignClasses)
     .use(rehypeFootnoteIds)
     .use(rehypeGlossarySection)
+    .use(rehypeUniqueIds)
     .use(rehypeHeadingIds)
     .use(rehypeImages)
+    .use(rehypeEmptyLinks)
     .use(rehypeLinkCheck)
 }
 

@@ -5,10 +5,12 @@
 export const ruleIds = [
   'encoding-invalid', // bytes that are not UTF-8, or NUL bytes
   'source-empty', // a file with no body text
+  'source-limit', // past a safety limit: size, nesting depth, table cells (error before parsing, warning after)
   'frontmatter-yaml', // front matter that is not valid YAML
   'frontmatter-field', // a front matter field with a wrong type or value
   'frontmatter-unknown', // a front matter field offprint does not know
   'frontmatter-unclosed', // `---` at the top with no closing fence
+  'frontmatter-multimarkdown', // MultiMarkdown `Title:` lines instead of YAML front matter
   'glossary-yaml', // glossary.yaml that is not valid YAML
   'glossary-entry', // a glossary entry with a missing or wrong field
   'glossary-duplicate', // a term or variant listed twice
@@ -17,11 +19,16 @@ export const ruleIds = [
   'footnote-unused', // a footnote definition nobody references
   'footnote-duplicate', // two definitions with the same label
   'link-broken', // an in-document `#anchor` link with no target
+  'id-duplicate', // an id written twice, or one offprint uses itself: renamed
   'link-outside', // a link or image pointing outside the source folder
+  'link-empty', // a link with no text: its address is shown
+  'heading-empty', // a heading with no text: removed
   'image-remote', // a remote image, replaced by a placeholder offline
   'image-missing', // a local image that does not exist or cannot be read
   'image-alt-missing', // an image without a text alternative
+  'image-invalid', // a local image that is corrupt, not of the type its name says, or an SVG with scripts or external references
   'html-removed', // raw HTML that was removed as unsafe
+  'html-invalid', // raw HTML where HTML does not allow it (a block in a heading): its tags removed, its content kept
   'lang-guessed', // no `lang`: the language was guessed from the script
   'edition-failed', // an edition writer failed (PDF, EPUB, HTML)
   'timeout', // a stage hit its time limit

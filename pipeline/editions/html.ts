@@ -6,6 +6,7 @@ import { h } from 'hastscript'
 import type { EditionName } from '../config.ts'
 import { uiStrings } from '../strings.ts'
 import type { EditionFile, EditionInput } from './edition.ts'
+import { relevelHeadings } from './heading-levels.ts'
 import { addPreviews } from './html-previews.ts'
 import { titleBlock } from './title-block.ts'
 import { tocList } from './toc.ts'
@@ -29,6 +30,8 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const tree = structuredClone(input.tree)
   addPreviews(tree, article)
   const header = titleBlock(meta, tree)
+  // The title is the page's only h1; the document's headings follow it without skipping a level.
+  relevelHeadings(tree, 2)
   const outline = meta.titleFromContent ? article.headings.slice(1) : article.headings
   const toc =
     outline.length >= 2
@@ -54,7 +57,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
           h('a.skip-link', { href: '#main' }, strings.skipToContent),
           h('main#main', { tabIndex: -1 }, [h('article', [header, toc, ...(tree.children as Element[])])]),
           h('footer.site-footer', [
-            h('nav', { ariaLabel: strings.editions }, [h('ul', [h('li', [h('a', { href: '../index.html' }, '↑')]), ...editionLinks])]),
+            h('nav', { ariaLabel: strings.editions }, [h('ul', [h('li', [h('a', { href: '../index.html' }, [h('span', { ariaHidden: 'true' }, '↑ '), strings.allArticles])]), ...editionLinks])]),
             meta.license ? h('p.license', meta.license) : undefined,
           ]),
         ]),

@@ -1,4 +1,4 @@
-import type { Element, ElementContent, Root } from 'hast'
+import type { Element, ElementContent, Root, Text } from 'hast'
 import { h } from 'hastscript'
 import { select } from 'hast-util-select'
 import { resolve } from 'node:path'
@@ -56,6 +56,8 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   const notes = inlineFootnotes(tree)
   const termUses = markTermUses(tree, input.article)
   if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
+  keepInlineLang(tree)
+  collapseHeadingSpace(tree)
   const ownTitle = meta.titleFromContent ? takeFirstH1(tree) : undefined
 
   const html = h('html', { lang: meta.lang }, [
@@ -78,7 +80,7 @@ function titleBlock(meta: ArticleMeta, ownTitle: Element | undefined): Element {
   if (meta.date && meta.publisher) imprint.push({ type: 'text', value: ' · ' })
   if (meta.publisher) imprint.push(h('span.publisher', meta.publisher))
   return h('header.title-block', [
-    ownTitle ?? h('p.title', meta.title),
+    ownTitle ?? h('h1.title', meta.title),
     meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
     meta.authors.length > 0 ? h('p.authors', meta.authors.join(', ')) : undefined,
     imprint.length > 0 ? h('p.imprint', imprint) : undefined,
@@ -105,6 +107,40 @@ function takeFirstH1(tree: Root): Element | undefined {
   })
   first.properties.className = ['title']
   return first
+}
+
+/**
+ * Chromium leaves out the space where a line wraps, so a wrapped heading reads
+ * "theJanuary" in the PDF's tags and bookmarks. Print CSS keeps heading spaces
+ * (`white-space: pre-wrap`); this collapses them first, so nothing else changes.
+ */
+function collapseHeadingSpace(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (!/^h[1-6]$/.test(node.tagName)) return undefined
+    const texts: Text[] = []
+    visit(node, 'text', (text) => {
+      text.value = text.value.replace(/[ \t\n\r\f]+/g, ' ')
+      texts.push(text)
+    })
+    const [first, last] = [texts[0], texts.at(-1)]
+    if (first) first.value = first.value.trimStart()
+    if (last) last.value = last.value.trimEnd()
+    return SKIP
+  })
+}
+
+/** Inline elements that can carry a passage's language. */
+const inlineTags = new Set(['span', 'i', 'b', 'u', 's', 'q', 'cite', 'abbr', 'small', 'mark', 'bdi', 'bdo', 'dfn', 'time', 'data', 'var', 'samp', 'kbd', 'sub', 'sup'])
+
+/**
+ * Chromium writes a structure element's /Lang only for elements in its
+ * accessibility tree, and leaves a plain inline element (`<span lang>`) out;
+ * `tabindex="-1"` keeps it in (nothing in a PDF takes focus).
+ */
+function keepInlineLang(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.properties.lang !== undefined && inlineTags.has(node.tagName) && node.properties.tabIndex === undefined) node.properties.tabIndex = -1
+  })
 }
 
 /** The canonical tree is sanitized already; this keeps the print page safe on its own. */

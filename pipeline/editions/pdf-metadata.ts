@@ -47,8 +47,8 @@ const ascii = new TextEncoder()
 
 /**
  * Add metadata to Chromium's PDF without rewriting it: one incremental
- * update (new Catalog with /Lang and /ViewerPreferences, new Info, trailer
- * with /ID) appended to the original bytes. The only in-place change blanks
+ * update (new Catalog with /Lang and /ViewerPreferences, the structure tree
+ * root with a /RoleMap, new Info, trailer with /ID) appended to the original bytes. The only in-place change blanks
  * Chromium's own Info dictionary (same length, so no offset moves): it holds
  * the wall-clock time, and the file must be the same on every build. The
  * /ID is a hash of the content, so it is stable too.
@@ -66,6 +66,8 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   preferences.set(PDFName.of('DisplayDocTitle'), PDFBool.True)
   catalog.set(PDFName.of('ViewerPreferences'), preferences)
 
+  const structRoot = roleMapped(bytes, tail, catalog, context)
+
   const infoRef = PDFRef.of(tail.size)
   const info = context.obj({})
   info.set(PDFName.of('Title'), text(metadata.title))
@@ -81,7 +83,8 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const chunks: Uint8Array[] = [ascii.encode('\n')]
   const offsets: Array<[PDFRef, number]> = []
   let position = start
-  for (const [ref, object] of [[tail.root, catalog], [infoRef, info]] as const) {
+  const updated: Array<readonly [PDFRef, PDFObject]> = [[tail.root, catalog], ...(structRoot ? [structRoot] : []), [infoRef, info]]
+  for (const [ref, object] of updated) {
     const serialized = serializeIndirect(ref, object)
     offsets.push([ref, position])
     chunks.push(serialized)
@@ -106,6 +109,24 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   }
   const end = ascii.encode(`${xref.join('\n')}\ntrailer\n${trailer.toString()}\nstartxref\n${position}\n%%EOF\n`)
   return concat([body, end])
+}
+
+/**
+ * Chromium tags emphasis as `Em` and `Strong` and complementary content as
+ * `Aside`, PDF 2.0 types that PDF 1.7 (and PDF/UA-1) do not know: map them to
+ * standard types in the structure tree root's /RoleMap.
+ */
+const roleMap: Record<string, string> = { Em: 'Span', Strong: 'Span', Aside: 'Sect' }
+
+function roleMapped(bytes: Uint8Array, tail: PdfTail, catalog: PDFDict, context: PDFContext): readonly [PDFRef, PDFDict] | undefined {
+  const ref = catalog.get(PDFName.of('StructTreeRoot'))
+  if (!(ref instanceof PDFRef)) return undefined
+  const root = readObject(bytes, tail.entries.get(ref.objectNumber), context)
+  if (!(root instanceof PDFDict)) return undefined
+  const map = context.obj({})
+  for (const [from, to] of Object.entries(roleMap)) map.set(PDFName.of(from), PDFName.of(to))
+  root.set(PDFName.of('RoleMap'), map)
+  return [ref, root]
 }
 
 function text(value: string): PDFString | PDFHexString {

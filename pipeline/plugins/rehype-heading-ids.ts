@@ -5,6 +5,7 @@ import GithubSlugger from 'github-slugger'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import type { OutlineHeading } from '../article.ts'
+import { editionIds } from './rehype-unique-ids.ts'
 
 /** The sections offprint generates; their headings keep their own ids. */
 function isGenerated(node: Element): boolean {
@@ -21,7 +22,8 @@ function isGenerated(node: Element): boolean {
 export function rehypeHeadingIds() {
   return function (tree: Root, file: VFile): void {
     const slugger = new GithubSlugger()
-    const taken = new Set<string>()
+    // A heading "Main" must not take the page's own `main`.
+    const taken = new Set<string>(editionIds)
     visit(tree, 'element', (node) => {
       if (isGenerated(node)) {
         visit(node, 'element', (inner) => {
@@ -42,7 +44,9 @@ export function rehypeHeadingIds() {
       while (taken.has(id) || id === '') id = slugger.slug(raw.trim() === '' ? 'section' : raw)
       taken.add(id)
       node.properties.id = id
-      headings.push({ depth: rank as OutlineHeading['depth'], id, text: raw.replace(/\s+/g, ' ').trim() })
+      // A heading that is only an image is named by its alt text in the outline.
+      const text = raw.trim() === '' ? altText(node) : raw
+      headings.push({ depth: rank as OutlineHeading['depth'], id, text: text.replace(/\s+/g, ' ').trim() })
       return 'skip'
     })
     const article = file.data.article
@@ -55,4 +59,12 @@ export function rehypeHeadingIds() {
     }
     if (article.meta.title === '') article.meta.title = first?.text ?? article.slug
   }
+}
+
+function altText(node: Element): string {
+  const parts: string[] = []
+  visit(node, 'element', (inner) => {
+    if (inner.tagName === 'img' && typeof inner.properties.alt === 'string') parts.push(inner.properties.alt)
+  })
+  return parts.join(' ')
 }

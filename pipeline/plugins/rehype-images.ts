@@ -20,6 +20,13 @@ export function rehypeImages() {
     const sourceDir = file.dirname ? path.resolve(file.cwd, file.dirname) : file.cwd
     const assets = new Map<string, ArticleAsset>()
     const lang = file.data.article?.meta.lang ?? 'en'
+    // An offline edition has one file per image, so `<picture>` (whose `<source>`s the
+    // sanitizer removed) is unwrapped to its `<img>`: a placeholder cannot stand inside it.
+    visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName !== 'picture' || !parent || index === undefined) return undefined
+      parent.children.splice(index, 1, ...node.children)
+      return index
+    })
     visit(tree, 'element', (node, index, parent) => {
       if (node.tagName !== 'img' || !parent || index === undefined) return
       const src = typeof node.properties.src === 'string' ? node.properties.src.trim() : ''

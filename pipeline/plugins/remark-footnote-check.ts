@@ -1,4 +1,4 @@
-import type { FootnoteDefinition, Root } from 'mdast'
+import type { FootnoteDefinition, FootnoteReference, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
@@ -20,11 +20,9 @@ const danglingReference = /(?<!\\)\[\^([^\]\n]+)\]/g
 export function remarkFootnoteCheck() {
   return function (tree: Root, file: VFile): void {
     const definitions = new Map<string, FootnoteDefinition>()
-    const referenced = new Set<string>()
     const source = String(file.value)
     const place = location(file)
     visit(tree, (node) => {
-      if (node.type === 'footnoteReference') referenced.add(node.identifier)
       if (node.type === 'footnoteDefinition') {
         const first = definitions.get(node.identifier)
         if (first) {
@@ -51,8 +49,9 @@ export function remarkFootnoteCheck() {
         }
       }
     })
+    const reachable = reachableNotes(tree, definitions)
     for (const [identifier, definition] of definitions) {
-      if (referenced.has(identifier)) continue
+      if (reachable.has(identifier)) continue
       file.message(`Unexpected unused footnote \`[^${definition.label ?? identifier}]\`, expected a reference to it in the text; it is left out`, {
         ...(definition.position ? { place: definition.position } : {}),
         ruleId: 'footnote-unused',
@@ -60,4 +59,38 @@ export function remarkFootnoteCheck() {
       })
     }
   }
+}
+
+/**
+ * Notes the reader can reach: called from the text, or from a note that is.
+ * A note called only from itself (or from notes nobody calls) is never
+ * rendered, so it counts as unused.
+ */
+function reachableNotes(tree: Root, definitions: ReadonlyMap<string, FootnoteDefinition>): Set<string> {
+  const calls = new Map<string, Set<string>>()
+  const inNotes = new Set<FootnoteReference>()
+  for (const [identifier, definition] of definitions) {
+    const called = new Set<string>()
+    visit(definition, 'footnoteReference', (reference) => {
+      called.add(reference.identifier)
+      inNotes.add(reference)
+    })
+    calls.set(identifier, called)
+  }
+  // Calls inside a second definition of a label are not rendered either.
+  visit(tree, 'footnoteDefinition', (definition) => {
+    if (definitions.get(definition.identifier) !== definition) visit(definition, 'footnoteReference', (reference) => void inNotes.add(reference))
+  })
+  const reachable = new Set<string>()
+  const queue: string[] = []
+  visit(tree, 'footnoteReference', (reference) => {
+    if (!inNotes.has(reference)) queue.push(reference.identifier)
+  })
+  while (queue.length > 0) {
+    const identifier = queue.pop() as string
+    if (reachable.has(identifier)) continue
+    reachable.add(identifier)
+    queue.push(...(calls.get(identifier) ?? []))
+  }
+  return reachable
 }
