@@ -48,7 +48,9 @@ endef
 all: build
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	# vite lists a Windows-only optional package the registry does not serve, which
+	# makes `npm ci` refuse the lock; `npm install` then installs from the same lock.
+	npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 	@touch $@
 
 deps: node_modules/.installed
