@@ -246,7 +246,7 @@ function checkRun(name: string, get: () => Run, keyOf: (source: string) => strin
   })
 
   // Known defect, issue 6 open: image bytes/SVG not yet checked in assets.ts, PDF links to local files, worker causes.
-  it.fails('reports each problem with file, line, column and rule id, in the CLI report too', () => {
+  ;(name === 'active' ? it.fails : it)('reports each problem with file, line, column and rule id, in the CLI report too', () => {
     const result = get()
     const problems: string[] = []
     const seen = new Set<string>()
@@ -301,7 +301,7 @@ function checkRun(name: string, get: () => Run, keyOf: (source: string) => strin
   })
 
   // Known defect, issue 6 open: image bytes/SVG not yet checked in assets.ts, PDF links to local files, worker causes.
-  it.fails('puts no script, handler, frame or script address in any HTML page, and every page validates', async () => {
+  ;(name === 'active' ? it.fails : it)('puts no script, handler, frame or script address in any HTML page, and every page validates', async () => {
     const result = get()
     const problems: string[] = []
     for (const folder of result.outputOf.values()) problems.push(...(await htmlProblems(path.join(folder, 'index.html'))).map((problem) => `${path.basename(folder)}: ${problem}`))
