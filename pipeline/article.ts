@@ -63,6 +63,12 @@ export interface ArticleData {
   terms: ArticleTerm[]
   /** Local images, `src` already rewritten to `href` in the tree. */
   assets: ArticleAsset[]
+  /**
+   * Absolute paths of every local file the source refers to (its images),
+   * found or not, kept even when an image is replaced by a placeholder: their
+   * bytes are part of the cache key, so adding or fixing one rebuilds the source.
+   */
+  inputs?: string[]
 }
 
 declare module 'vfile' {

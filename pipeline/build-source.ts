@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Root } from 'hast'
 import { VFile } from 'vfile'
 import { editionKey } from './cache.ts'
+import type { HashCache } from './hash-cache.ts'
 import type { EditionName } from './config.ts'
 import type { EditionFile, EditionInput } from './editions/edition.ts'
 import type { IndexEntry } from './editions/site-index.ts'
@@ -23,8 +24,12 @@ export interface SourceJob {
   out: string
   editions: readonly EditionName[]
   glossary: GlossaryEntry[]
-  /** Bytes of the glossaries in force, for the cache key. */
-  glossaryBytes: Uint8Array[]
+  /** Content hashes of the glossaries in force, for the cache key. */
+  glossaryHashes: string[]
+  /** Content hashes of the source and its images. */
+  hashes: HashCache
+  /** The output folder's `entry.json` as the build found it (`null`: none); read here when undefined. */
+  previous?: IndexEntry | null
   fingerprint: string
   force: boolean
   check: boolean
@@ -54,11 +59,12 @@ export interface SourceOutcome {
  * fresh ones over, and swap the folder in atomically.
  */
 export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
-  const bytes = await readFile(job.sourcePath)
-  const keys = Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, [bytes, ...job.glossaryBytes])])) as Record<EditionName, string>
   const slug = job.slug
   const folder = path.join(job.out, slug)
-  const previous = job.check ? undefined : await readEntry(folder)
+  const sourceDir = sourceDirOf(job.sourcePath)
+  const previous = job.check ? undefined : job.previous === undefined ? await readEntry(folder) : job.previous ?? undefined
+  // The previous build's list of images: the same source bytes refer to the same images.
+  let keys = await keysOf(job, sourceDir, previous?.inputs ?? [])
   const fresh = new Set(job.force || job.check ? [] : await freshEditions(folder, previous, keys))
   if (previous && fresh.size === job.editions.length) {
     return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings: {}, terms: previous.terms ?? [] }
@@ -78,7 +84,8 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   const terms = article?.terms.map((term) => term.entry.term) ?? []
   if (!tree || !article) return { file, status: 'failed', timings, terms }
   if (job.check) return { file, status: 'checked', timings, terms }
-  const sourceDir = sourceDirOf(job.sourcePath)
+  const inputs = (article.inputs ?? []).map((input) => path.relative(sourceDir, input).split(path.sep).join('/')).sort()
+  keys = await keysOf(job, sourceDir, inputs)
   const input: EditionInput = { tree, article, sourcePath: job.sourcePath, sourceDir, templatesDir: job.templatesDir, epoch: epochOf(article.meta.date) }
   if (prepared.htmlError) fail(file, 'html', prepared.htmlError)
   const files: EditionFile[] = []
@@ -109,6 +116,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     meta: article.meta,
     files: Object.fromEntries(Object.entries(sizes).filter(([name]) => name !== 'cover.png').sort()),
     keys: { ...previous?.keys, ...keys },
+    ...(inputs.length > 0 ? { inputs } : {}),
     terms,
     ...(sizes['cover.png'] !== undefined ? { cover: 'cover.png' } : {}),
   }
@@ -117,6 +125,19 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   const keep = [...kept, ...carried, ...(fresh.has('html') || !job.editions.includes('html') ? article.assets.map((asset) => asset.href) : [])]
   await replaceFolder(folder, files, keep)
   return { file, status: 'built', entry, timings, terms }
+}
+
+/**
+ * Each edition's cache key: the build fingerprint, and the content of the
+ * source, its glossaries and its images (`inputs`, relative to `sourceDir`).
+ */
+async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string[]): Promise<Record<EditionName, string>> {
+  const source = (await job.hashes.hashOf(job.sourcePath)) ?? 'missing'
+  // An `entry.json` from elsewhere must not make the build read outside the source folder.
+  const inside = inputs.filter((input) => path.resolve(sourceDir, input).startsWith(sourceDir + path.sep))
+  const images = await Promise.all(inside.map(async (input) => `${input}\0${(await job.hashes.hashOf(path.join(sourceDir, input))) ?? 'missing'}`))
+  const parts = [source, ...job.glossaryHashes, ...images]
+  return Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, parts)])) as Record<EditionName, string>
 }
 
 /** An edition writer's failure becomes an error on the source. */

@@ -14,8 +14,9 @@ import { inShard, type Shard } from './shard.ts'
 import { slugForFile } from './slug.ts'
 import { collectSources, type SourceRef } from './sources.ts'
 import { writeFileAtomic } from './write-atomic.ts'
-import { createPreparePool } from './worker-pool.ts'
-import { prepareSource } from './prepare-source.ts'
+import { openHashCache } from './hash-cache.ts'
+import type { PreparePool } from './worker-pool.ts'
+import type { Prepared, PrepareRequest } from './prepare-source.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
 const workerThreshold = 8
@@ -72,7 +73,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   const templates = options.templatesDir ?? templatesDir
   const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper: options.paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
-  const glossaryBytes = new Map<string, Promise<Uint8Array>>()
+  const hashes = await openHashCache()
   const report: BuildReport = { files: [], built: [], failed: [], sources: [] }
   const usedTerms = new Map<LoadedGlossary, Set<string>>()
   const slugs = new Set<string>()
@@ -87,10 +88,19 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     session ??= import('./editions/browser.ts').then(({ launchBrowser }) => launchBrowser({ jobs: options.jobs }))
     return session
   }
-  if (!options.check) await removeStale(options.out)
-  // Worker threads pay a start-up cost (~0.3 s each): worth it only for many sources.
-  const pool = options.jobs > 1 && sources.length >= workerThreshold ? createPreparePool(options.jobs) : undefined
-  const prepare = pool ? pool.prepare : prepareSource
+  // Every entry.json is read once, here; removed sources' folders go before the build.
+  const existing = options.check ? new Map<string, IndexEntry | null>() : await readOutput(options.out)
+  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
+  // Parsing is loaded and worker threads (~0.3 s each to start) are started only
+  // when a source needs it, so a build where everything is cached starts nothing.
+  let pool: Promise<PreparePool> | undefined
+  const prepare = async (request: PrepareRequest): Promise<Prepared> => {
+    if (options.jobs > 1 && sources.length >= workerThreshold) {
+      pool ??= import('./worker-pool.ts').then(({ createPreparePool }) => createPreparePool(options.jobs))
+      return (await pool).prepare(request)
+    }
+    return (await import('./prepare-source.ts')).prepareSource(request)
+  }
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -109,27 +119,30 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       report.sources.push({ source: ref.path, status: outcome.status, timings: outcome.timings, ...(outcome.entry ? { slug: outcome.entry.slug, entry: outcome.entry } : {}) })
     })
   } finally {
-    await pool?.close()
+    if (pool) await (await pool).close()
     if (session) await (await session.catch(() => undefined))?.close()
+    await hashes.save()
   }
   reportGlossaries(usedTerms, report, options.shard === undefined)
-  if (!options.check) await writeIndex(options.out, [], templates)
+  if (!options.check) {
+    const entries = new Map([...existing].flatMap(([slug, entry]) => (entry ? [[slug, entry] as const] : [])))
+    for (const entry of report.built) entries.set(entry.slug, entry)
+    await writeIndex(options.out, [], templates, entries)
+  }
   return report
 
   async function buildOne(ref: SourceRef, slug: string): Promise<SourceOutcome> {
     const glossary = await glossaryFor(ref.path, ref.root, glossaryCache)
     for (const loaded of glossary.used) if (!usedTerms.has(loaded)) usedTerms.set(loaded, new Set())
-    const bytes = await Promise.all(glossary.used.map((loaded) => {
-      const key = String(loaded.file.path)
-      if (!glossaryBytes.has(key)) glossaryBytes.set(key, readFile(key))
-      return glossaryBytes.get(key) as Promise<Uint8Array>
-    }))
+    const glossaryHashes = await Promise.all(glossary.used.map(async (loaded) => (await hashes.hashOf(String(loaded.file.path))) ?? 'missing'))
     const outcome = await buildSource({
       sourcePath: ref.path,
       out: options.out,
       editions: options.editions,
       glossary: glossary.entries,
-      glossaryBytes: bytes,
+      glossaryHashes,
+      hashes,
+      previous: existing.get(slug) ?? null,
       fingerprint,
       force: options.force ?? false,
       check: options.check ?? false,
@@ -163,36 +176,46 @@ function reportGlossaries(usedTerms: Map<LoadedGlossary, Set<string>>, report: B
 }
 
 /**
- * Remove what an earlier build left behind: staging folders of an
- * interrupted build, and the output of sources that no longer exist.
+ * The output folders of an earlier build and their `entry.json` (`null` when
+ * missing or unreadable). Staging folders of an interrupted build are removed.
  */
-async function removeStale(out: string): Promise<void> {
+async function readOutput(out: string): Promise<Map<string, IndexEntry | null>> {
   const folders = await readdir(out, { withFileTypes: true }).catch(() => [])
-  for (const folder of folders) {
-    const full = path.join(out, folder.name)
+  const found = new Map<string, IndexEntry | null>()
+  await Promise.all(folders.map(async (folder) => {
     if (folder.name.startsWith('.') && /\.(tmp|old)-\d+$/.test(folder.name)) {
-      await rm(full, { recursive: true, force: true })
-      continue
+      await rm(path.join(out, folder.name), { recursive: true, force: true })
+      return
     }
-    if (!folder.isDirectory() || folder.name.startsWith('.')) continue
-    const entry = await readEntry(full)
+    if (!folder.isDirectory() || folder.name.startsWith('.')) return
+    found.set(folder.name, (await readEntry(path.join(out, folder.name))) ?? null)
+  }))
+  return found
+}
+
+/** Remove the output of sources that no longer exist, from disk and from `existing`. */
+async function removeStale(out: string, existing: Map<string, IndexEntry | null>, sources: ReadonlySet<string>): Promise<void> {
+  for (const [slug, entry] of existing) {
     if (!entry?.source) continue
-    const exists = await access(path.resolve(out, entry.source)).then(() => true, () => false)
-    if (!exists) await rm(full, { recursive: true, force: true })
+    const source = path.resolve(out, entry.source)
+    if (sources.has(source) || (await access(source).then(() => true, () => false))) continue
+    await rm(path.join(out, slug), { recursive: true, force: true })
+    existing.delete(slug)
   }
 }
 
-/** Rebuild `index.html` from the `entry.json` of every folder in `out`. */
-export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir): Promise<void> {
-  const entries = new Map<string, IndexEntry>()
-  const folders = await readdir(out, { withFileTypes: true }).catch(() => [])
-  for (const folder of folders) {
-    if (!folder.isDirectory() || folder.name.startsWith('.')) continue
-    const entry = await readEntry(path.join(out, folder.name))
-    if (entry) entries.set(entry.slug, entry)
-  }
+/**
+ * Write `index.html` from `known` entries, or from the `entry.json` of every
+ * folder in `out`, plus `extra`. An unchanged index is not rewritten.
+ */
+export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir, known?: ReadonlyMap<string, IndexEntry>): Promise<void> {
+  const entries = new Map<string, IndexEntry>(known ?? [])
+  if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
   for (const entry of extra) entries.set(entry.slug, entry)
-  await writeFileAtomic(path.join(out, 'index.html'), await renderIndex([...entries.values()], templates))
+  const html = await renderIndex([...entries.values()], templates)
+  const target = path.join(out, 'index.html')
+  if ((await readFile(target, 'utf8').catch(() => undefined)) === html) return
+  await writeFileAtomic(target, html)
 }
 
 async function runPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {

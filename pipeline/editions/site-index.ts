@@ -20,6 +20,8 @@ export interface IndexEntry {
   keys?: Partial<Record<'html' | 'pdf' | 'epub', string>>
   /** Glossary terms the source uses. */
   terms?: string[]
+  /** Local files the source refers to (images), relative to its folder: part of the cache key. */
+  inputs?: string[]
 }
 
 /** Human size: `31 KB`, `1.2 MB`. */

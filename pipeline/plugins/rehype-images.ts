@@ -67,7 +67,10 @@ export function rehypeImages() {
       }
       node.properties.src = asset.href
     })
-    if (file.data.article) file.data.article.assets = [...assets.values()]
+    if (file.data.article) {
+      file.data.article.assets = [...assets.values()]
+      file.data.article.inputs = [...assets.keys()]
+    }
   }
 }
 

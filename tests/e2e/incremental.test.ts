@@ -1,5 +1,6 @@
-import { cp, mkdtemp, readFile, rm, writeFile, appendFile, readdir, mkdir } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile, appendFile, readdir, mkdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { crc32, deflateSync } from 'node:zlib'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { build, templatesDir, writeIndex } from '../../pipeline/build.ts'
@@ -34,6 +35,32 @@ describe('incremental builds', () => {
     await appendFile(path.join(source, 'a2.md'), '\nOne more line.\n')
     expect(statuses(await run())).toEqual({ 'a1.md': 'cached', 'a2.md': 'built', 'a3.md': 'cached', 'a4.md': 'cached' })
     expect(await readFile(path.join(dir, 'dist', 'a2', 'index.html'), 'utf8')).toContain('One more line.')
+  })
+
+  it('changing, adding or removing an image rebuilds only the source that shows it', async () => {
+    await writeFile(path.join(source, 'a1.md'), `${article(1)}\n![A dot](images/dot.png)\n`)
+    expect(statuses(await run())).toMatchObject({ 'a1.md': 'built' })
+    const entry = JSON.parse(await readFile(path.join(dir, 'dist', 'a1', 'entry.json'), 'utf8')) as { inputs?: string[] }
+    expect(entry.inputs).toEqual(['images/dot.png'])
+    // The image was missing: adding it must rebuild the page though the Markdown is unchanged.
+    await mkdir(path.join(source, 'images'))
+    await writeFile(path.join(source, 'images', 'dot.png'), png(1))
+    expect(statuses(await run())).toEqual({ 'a1.md': 'built', 'a2.md': 'cached', 'a3.md': 'cached', 'a4.md': 'cached' })
+    expect(await readFile(path.join(dir, 'dist', 'a1', 'assets', 'images', 'dot.png'))).toEqual(png(1))
+    expect(statuses(await run())).toMatchObject({ 'a1.md': 'cached' })
+    await writeFile(path.join(source, 'images', 'dot.png'), png(2))
+    expect(statuses(await run())).toEqual({ 'a1.md': 'built', 'a2.md': 'cached', 'a3.md': 'cached', 'a4.md': 'cached' })
+    expect(await readFile(path.join(dir, 'dist', 'a1', 'assets', 'images', 'dot.png'))).toEqual(png(2))
+    await rm(path.join(source, 'images', 'dot.png'))
+    expect(statuses(await run())).toMatchObject({ 'a1.md': 'built' })
+  })
+
+  it('a no-op build leaves index.html untouched', async () => {
+    await run()
+    const before = await stat(path.join(dir, 'dist', 'index.html'))
+    await run()
+    const after = await stat(path.join(dir, 'dist', 'index.html'))
+    expect([after.mtimeMs, after.ino]).toEqual([before.mtimeMs, before.ino])
   })
 
   it('editing a template rebuilds all; --force rebuilds all', async () => {
@@ -77,3 +104,26 @@ describe('incremental builds', () => {
     }
   })
 })
+
+/** A valid 1×1 PNG; `shade` changes its one pixel (and so its bytes). */
+function png(shade: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(1, 0)
+  header.writeUInt32BE(1, 4)
+  header.set([8, 0, 0, 0, 0], 8) // 8-bit greyscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from([0, shade]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
