@@ -5,7 +5,7 @@ import { VFile } from 'vfile'
 import { editionKey } from './cache.ts'
 import type { HashCache } from './hash-cache.ts'
 import type { EditionName } from './config.ts'
-import type { EditionFile, EditionInput } from './editions/edition.ts'
+import type { EditionFile, EditionInput, PrintPages } from './editions/edition.ts'
 import type { IndexEntry } from './editions/site-index.ts'
 import type { GlossaryEntry } from './config.ts'
 import type { ArticleMeta } from './article.ts'
@@ -90,11 +90,19 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   if (prepared.htmlError) fail(file, 'html', prepared.htmlError)
   const files: EditionFile[] = []
   files.push(...(prepared.htmlFiles ?? []))
-  for (const edition of job.editions) {
+  // The EPUB's page-list follows the PDF of the same run: its pages as just laid out, or as stored with a fresh PDF.
+  const both = job.editions.includes('pdf') && job.editions.includes('epub')
+  const stored = (previous as StoredEntry | undefined)?.printPages
+  let printPages = stored && keys.pdf !== undefined && stored.key === keys.pdf ? stored : undefined
+  if (both && !fresh.has('pdf')) fresh.delete('epub')
+  if (both && !fresh.has('epub') && !printPages) fresh.delete('pdf')
+  for (const edition of [...job.editions].sort((a, b) => Number(a === 'epub') - Number(b === 'epub'))) {
     if (fresh.has(edition) || edition === 'html') continue
     const started = performance.now()
     try {
-      files.push(...(await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root }, file, job)))
+      const made = await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root, ...(printPages ? { printPages } : {}) }, file, job)
+      files.push(...made.files)
+      if (made.printPages && keys.pdf !== undefined) printPages = { ...made.printPages, key: keys.pdf }
     } catch (error) {
       fail(file, edition, error)
     }
@@ -110,15 +118,20 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     if (size !== undefined) sizes[name] = size
   }
   for (const output of files) if (!output.path.includes('/')) sizes[output.path] = byteLength(output.data)
-  const entry: IndexEntry = {
+  const entryKeys: Partial<Record<EditionName, string>> = { ...previous?.keys, ...keys }
+  // A carried EPUB's page-list follows the PDF it was built with: a new PDF makes it stale.
+  if (job.editions.includes('pdf') && !fresh.has('pdf') && !job.editions.includes('epub')) delete entryKeys.epub
+  const pagesOfPdf = job.editions.includes('pdf') ? printPages : stored
+  const entry: StoredEntry = {
     slug: article.slug,
     source: path.relative(job.out, job.sourcePath).split(path.sep).join('/'),
     meta: article.meta,
     files: Object.fromEntries(Object.entries(sizes).filter(([name]) => name !== 'cover.png').sort()),
-    keys: { ...previous?.keys, ...keys },
+    keys: entryKeys,
     ...(inputs.length > 0 ? { inputs } : {}),
     terms,
     ...(sizes['cover.png'] !== undefined ? { cover: 'cover.png' } : {}),
+    ...(pagesOfPdf ? { printPages: pagesOfPdf } : {}),
   }
   files.push({ path: 'entry.json', data: JSON.stringify(entry, null, 2) + '\n' })
   // Assets of a kept HTML edition are carried too: they live under assets/.
@@ -151,13 +164,18 @@ function fail(file: VFile, edition: EditionName, error: unknown): void {
   message.fatal = true
 }
 
-async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: VFile, job: SourceJob): Promise<EditionFile[]> {
+/** `entry.json` as written here: the index entry, and where the pages of the PDF begin (for an EPUB built later). */
+type StoredEntry = IndexEntry & { printPages?: PrintPages & { key: string } }
+
+/** Write one edition; the PDF also says where its pages begin. */
+async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: VFile, job: SourceJob): Promise<{ files: EditionFile[]; printPages?: PrintPages }> {
   if (edition === 'pdf') {
     const { writePdf } = await import('./editions/pdf.ts')
-    return collect(await writePdf(input, await job.browser()), file)
+    const pdf = await writePdf(input, await job.browser())
+    return { files: collect(pdf, file), printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
   }
   const { writeEpub } = await import('./editions/epub.ts')
-  return collect(await writeEpub(input, await job.browser()), file)
+  return { files: collect(await writeEpub(input, await job.browser()), file) }
 }
 
 /** The files an edition owns in its folder. */

@@ -1,5 +1,6 @@
 import type { Root } from 'hast'
 import type { ArticleData } from '../article.ts'
+import type { PageStart } from './pdf-pages.ts'
 
 /**
  * What every edition writer receives. The tree is the canonical hast shared by
@@ -31,6 +32,16 @@ export interface EditionInput {
   templatesDir: string
   /** Build time in seconds since the epoch: `SOURCE_DATE_EPOCH`, else the article's date. */
   epoch: number
+  /** The PDF edition made from the same tree, when the run has one: the EPUB's page-list follows its pages. */
+  printPages?: PrintPages
+}
+
+/** Where the pages of a PDF edition begin (see `pdf-pages.ts`). */
+export interface PrintPages {
+  /** The PDF's file name, `<slug>.pdf`: named in the EPUB as the source of its page numbers. */
+  file: string
+  /** `starts[i]` is where page `i + 1` begins. */
+  starts: PageStart[]
 }
 
 /** One file an edition writes, relative to `dist/<slug>/`. */

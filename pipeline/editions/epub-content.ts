@@ -4,8 +4,11 @@ import { select, selectAll } from 'hast-util-select'
 import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleData } from '../article.ts'
 import { uiStrings } from '../strings.ts'
+import { keyBlocks, stripBlockKeys } from './block-keys.ts'
 import { resolveLinks } from './epub-links.ts'
+import { placePageBreaks, type PageTarget } from './epub-pages.ts'
 import { relevelHeadings } from './heading-levels.ts'
+import type { PageStart } from './pdf-pages.ts'
 import { titleBlock } from './title-block.ts'
 
 /** File names of the content documents, relative to the package folder. */
@@ -25,6 +28,8 @@ export interface EpubBodies {
   text: Element
   glossary: Element | undefined
   images: ImageFacts
+  /** The page-list, when the print edition's page starts were given. */
+  pages: PageTarget[]
 }
 
 /**
@@ -37,11 +42,13 @@ export interface EpubBodies {
  *   its entries link back to the first use, and term links are `glossref`s;
  * - images not packaged become placeholders; scripts, styles and `on*`
  *   handlers go (defence in depth: the sanitizer already removed them);
- * - links are resolved across the two documents (see `resolveLinks`).
+ * - links are resolved across the two documents (see `resolveLinks`);
+ * - given where each page of the print edition begins (`pageStarts`),
+ *   page-break markers go there (see `placePageBreaks`).
  * `packaged` is the set of `assets/…` paths the package contains.
  */
-export function epubBodies(canonical: Root, article: ArticleData, packaged: ReadonlySet<string>): EpubBodies {
-  const tree = structuredClone(canonical)
+export function epubBodies(canonical: Root, article: ArticleData, packaged: ReadonlySet<string>, pageStarts?: readonly PageStart[]): EpubBodies {
+  const tree = keyBlocks(canonical)
   const strings = uiStrings(article.meta.lang)
   removeUnsafe(tree)
   const images = checkImages(tree, packaged)
@@ -68,8 +75,11 @@ export function epubBodies(canonical: Root, article: ArticleData, packaged: Read
     ...(asides.length > 0 ? [h('div.footnotes', asides)] : []),
   ])
   const glossary = glossarySection ? glossaryBody(glossarySection, article, strings.backToReference) : undefined
-  resolveLinks({ [textFile]: text, ...(glossary ? { [glossaryFile]: glossary } : {}) }, packaged)
-  return { text, glossary, images }
+  const documents = { [textFile]: text, ...(glossary ? { [glossaryFile]: glossary } : {}) }
+  resolveLinks(documents, packaged)
+  const pages = pageStarts && pageStarts.length > 0 ? placePageBreaks(documents, textFile, pageStarts) : []
+  for (const body of Object.values(documents)) stripBlockKeys(body)
+  return { text, glossary, images, pages }
 }
 
 /** Remove the first element matching `selector` from the tree and return it. */

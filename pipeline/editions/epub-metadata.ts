@@ -30,6 +30,12 @@ export interface PackageMetadata {
   description?: string
   subjects: string[]
   rights?: string
+  /**
+   * `dc:source` refined as the `source-of` pagination: the print edition the
+   * page numbers come from, when there is a page-list. (EPUB Accessibility
+   * 1.1's `a11y:pageBreakSource` is newer than EPUBCheck 4.2, which rejects it.)
+   */
+  source?: string
   /** `dcterms:modified`: `YYYY-MM-DDThh:mm:ssZ` from the build epoch. */
   modified: string
   accessibility: AccessibilityMetadata
@@ -45,8 +51,18 @@ export function modifiedDate(epoch: number): string {
   return new Date(Math.max(0, Math.floor(epoch)) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+/** What the book contains besides its text, for the accessibility claims. */
+export interface ContentFacts {
+  images: ImageFacts
+  /** Whether the book has footnotes. */
+  notes: boolean
+  /** The PDF file whose page numbers the page-list and page-break markers give; undefined: no page-list. */
+  printEdition?: string
+}
+
 /** The package metadata of an article's book. */
-export function packageMetadata(slug: string, meta: ArticleMeta, epoch: number, images: ImageFacts): PackageMetadata {
+export function packageMetadata(slug: string, meta: ArticleMeta, epoch: number, facts: ContentFacts): PackageMetadata {
+  const source = facts.printEdition === undefined ? undefined : `${meta.title}, PDF edition (${facts.printEdition})`
   return {
     identifier: bookIdentifier(slug, meta.title),
     title: meta.title,
@@ -57,8 +73,9 @@ export function packageMetadata(slug: string, meta: ArticleMeta, epoch: number, 
     ...(meta.description ? { description: meta.description } : {}),
     subjects: meta.keywords,
     ...(meta.license ? { rights: meta.license } : {}),
+    ...(source ? { source } : {}),
     modified: modifiedDate(epoch),
-    accessibility: accessibility(images),
+    accessibility: accessibility(facts, source),
   }
 }
 
@@ -66,17 +83,21 @@ export function packageMetadata(slug: string, meta: ArticleMeta, epoch: number, 
  * What the book offers, from what it contains: text with a heading outline,
  * a nav document, the reading order of the source, CSS that leaves fonts and
  * sizes to the reader, DPUB-ARIA roles; images count as visual content, and
- * as described only when each has an `alt` attribute (empty for decoration).
+ * as described only when each has an `alt` attribute (empty for decoration);
+ * page-break markers and a page-list when a print edition (`source`) gave them.
  */
-function accessibility(images: ImageFacts): AccessibilityMetadata {
+function accessibility(facts: ContentFacts, source: string | undefined): AccessibilityMetadata {
+  const { images } = facts
   const described = images.withoutAlt === 0
   const visual = images.count > 0
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', 'ARIA']
   if (visual && described) features.push('alternativeText')
+  if (source) features.push('pageBreakMarkers', 'pageNavigation')
   const summary = [
     'Text with a navigable table of contents and headings in document order;',
-    'footnotes are linked both ways and open as pop-ups on readers that support it;',
+    ...(facts.notes ? ['footnotes are linked both ways and open as pop-ups on readers that support it;'] : []),
     'the styles leave typeface, size and colours to the reader.',
+    ...(facts.printEdition ? [`Page numbers and page breaks are those of the PDF edition (${facts.printEdition}), listed in a page-list.`] : []),
     !visual ? 'There are no images.' : described ? 'Every image has a text alternative.' : `${images.withoutAlt} of ${images.count} images lack a text alternative.`,
     'No hazards.',
   ].join(' ')

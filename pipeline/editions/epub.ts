@@ -9,6 +9,7 @@ import { epubBodies, glossaryFile, textFile } from './epub-content.ts'
 import { renderCover } from './epub-cover.ts'
 import { packageMetadata } from './epub-metadata.ts'
 import { bookNavigation, type NcxPoint } from './epub-nav.ts'
+import { pageListNav } from './epub-pages.ts'
 import { packEpub, type ContentDocument, type PackagedResource } from './epub-package.ts'
 import { toXhtmlFragment } from './epub-xhtml.ts'
 
@@ -29,16 +30,20 @@ export interface EpubResult {
  * template options (`templates/epub-*.ejs`, `templates/epub.css`), with a
  * cover rendered from `templates/cover.ejs` in Chromium (`session`, or a
  * browser started and closed here). Local images are packaged; nothing is
- * fetched. Rebuilding the same input gives the same bytes.
+ * fetched. With the PDF of the same run (`input.printPages`), the book has
+ * that PDF's page numbers: page-break markers and a page-list. Rebuilding the
+ * same input gives the same bytes.
  */
 export async function writeEpub(input: EditionInput, session?: BrowserSession): Promise<EpubResult> {
   const { article, templatesDir } = input
   const { meta } = article
   const warnings: EpubWarning[] = []
   const resources = await readImages(article.assets, input.sourceDir, warnings)
-  const bodies = epubBodies(input.tree, article, new Set(resources.map((resource) => resource.href)))
+  const bodies = epubBodies(input.tree, article, new Set(resources.map((resource) => resource.href)), input.printPages?.starts)
   const navigation = bookNavigation(article, bodies.glossary !== undefined)
-  const book = packageMetadata(article.slug, meta, input.epoch, bodies.images)
+  const printEdition = bodies.pages.length > 0 ? input.printPages?.file : undefined
+  const paged = printEdition !== undefined
+  const book = packageMetadata(article.slug, meta, input.epoch, { images: bodies.images, notes: article.notes.length > 0, ...(paged ? { printEdition } : {}) })
   const cover = session ? await renderCover(meta, templatesDir, session) : await withOwnBrowser((own) => renderCover(meta, templatesDir, own))
   const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
   const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all(
@@ -63,7 +68,12 @@ export async function writeEpub(input: EditionInput, session?: BrowserSession): 
       verbose: false,
       book,
       resources: resources.map(({ data: _data, ...entry }) => entry),
-      navigation: { ...navigation, listXhtml: toXhtmlFragment(navigation.list), depth: Math.max(1, depth(navigation.points)) },
+      navigation: {
+        ...navigation,
+        listXhtml: toXhtmlFragment(navigation.list),
+        pageListXhtml: paged ? toXhtmlFragment(pageListNav(bodies.pages)) : '',
+        depth: Math.max(1, depth(navigation.points)),
+      },
     },
     documents,
     identifier: book.identifier,

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import type { Page } from 'puppeteer'
 import { type BrowserSession, withTimeout } from './browser.ts'
 import { fillGlossaryPages } from './pdf-glossary.ts'
+import { findPageStarts, pageStartQuery, type PageStart } from './pdf-pages.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -23,6 +24,8 @@ export interface RenderResult {
   pages: number
   /** Distinct pages on which each glossary entry (`gloss-…`) is used. */
   termPages: Record<string, number[]>
+  /** Where each page begins, in page order (for the EPUB's page-list). */
+  pageStarts: PageStart[]
   /** Requests the page made and was refused. */
   blocked: readonly string[]
 }
@@ -84,12 +87,13 @@ export async function renderPdf(session: BrowserSession, htmlPath: string, allow
       throw new Error(`Unexpected failure of Paged.js${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`, { cause: error })
     })
     const termPages = await page.evaluate(fillGlossaryPages)
+    const pageStarts = await page.evaluate(findPageStarts, pageStartQuery)
     const pdf = await page
       .pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: limits.printTimeoutMs })
       .catch((error: unknown) => {
         throw new Error(`Unexpected failure to print the PDF within ${limits.printTimeoutMs / 1000} s`, { cause: error })
       })
-    return { pdf, pages, termPages, blocked: [...context.blocked] }
+    return { pdf, pages, termPages, pageStarts, blocked: [...context.blocked] }
   })
 }
 

@@ -7,6 +7,8 @@ import type { BrowserSession } from './browser.ts'
 import type { EditionFile, EditionInput } from './edition.ts'
 import { buildPrintDocument, type PdfWarning } from './pdf-document.ts'
 import { addPdfMetadata } from './pdf-metadata.ts'
+import { keyBlocks } from './block-keys.ts'
+import type { PageStart } from './pdf-pages.ts'
 import { defaultRenderLimits, fontSheetUrls, packageDirs, renderPdf, type RenderLimits } from './pdf-render.ts'
 
 export type { PdfWarning } from './pdf-document.ts'
@@ -28,6 +30,8 @@ export interface PdfEdition {
   pages: number
   /** Distinct pages on which each glossary entry (`gloss-…`) is used, as printed in the glossary. */
   termPages: Record<string, number[]>
+  /** Where each page begins, in page order: the EPUB's page-break markers go there. */
+  pageStarts: PageStart[]
 }
 
 const producer = 'offprint (Chromium, Paged.js, pdf-lib)'
@@ -44,7 +48,8 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   const workDir = await mkdtemp(join(tmpdir(), 'offprint-pdf-'))
   try {
     const printCss = await readFile(join(input.templatesDir, 'print.css'), 'utf8')
-    const document = buildPrintDocument(input, {
+    // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
+    const document = buildPrintDocument({ ...input, tree: keyBlocks(input.tree) }, {
       paper: options.paper ?? article.meta.paper,
       printCss,
       fontSheets: fontSheetUrls(dirs.fonts),
@@ -70,7 +75,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
         ruleId: 'link-outside',
       })),
     ]
-    return { files: [{ path: `${article.slug}.pdf`, data }], warnings, pages: rendered.pages, termPages: rendered.termPages }
+    return { files: [{ path: `${article.slug}.pdf`, data }], warnings, pages: rendered.pages, termPages: rendered.termPages, pageStarts: rendered.pageStarts }
   } catch (error) {
     throw new Error(`Unexpected failure to make the PDF of \`${article.slug}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
   } finally {

@@ -113,8 +113,7 @@ function wordsAfter(tree: Root, marker: Element, count: number): string[] {
 }
 
 describe('EPUB page-list from the PDF of the same run (issue 7)', () => {
-  // Not built yet: the design is in the accessibility report. This test turns red when it works; then drop `.fails`.
-  it.fails('lists every PDF page, each a page-break marker placed where that PDF page begins', async () => {
+  it('lists every PDF page, each a page-break marker placed where that PDF page begins', async () => {
     const { read, zip } = await openBook(articlePath)
     const nav = await read('toc.xhtml')
     const pageList = elements(nav, 'nav').find((element) => epubType(element).includes('page-list'))
