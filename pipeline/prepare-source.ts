@@ -1,11 +1,12 @@
 import type { Root } from 'hast'
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
 import type { ArticleData, ArticleMeta } from './article.ts'
 import type { EditionName, GlossaryEntry } from './config.ts'
 import { checkAssets } from './editions/assets.ts'
 import type { EditionFile } from './editions/edition.ts'
 import { writeHtml } from './editions/html.ts'
 import { epochOf } from './epoch.ts'
+import { reportFailure } from './failure.ts'
 import { processSource } from './processor.ts'
 import { sourceDirOf } from './source.ts'
 
@@ -38,9 +39,20 @@ export interface Prepared {
 /**
  * The CPU-bound part of building a source: read, parse and enrich it, check
  * its images, and write its HTML edition. Runs in the main thread or in a
- * worker (`worker-pool.ts`); never needs the browser.
+ * worker (`worker-pool.ts`); never needs the browser, and never throws: a
+ * failure is a fatal message on the source.
  */
 export async function prepareSource(request: PrepareRequest): Promise<Prepared> {
+  try {
+    return await prepare(request)
+  } catch (error) {
+    const file = new VFile({ path: request.sourcePath })
+    reportFailure(file, error)
+    return { file, timings: {} }
+  }
+}
+
+async function prepare(request: PrepareRequest): Promise<Prepared> {
   const timings: Record<string, number> = {}
   let started = performance.now()
   const { file, tree } = await processSource(request.sourcePath, request.glossary, { paper: request.paper })

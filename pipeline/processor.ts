@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
+import type { VFileMessage } from 'vfile-message'
 import { rehypeAlignClasses } from './plugins/rehype-align-classes.ts'
 import { rehypeContentModel } from './plugins/rehype-content-model.ts'
 import { rehypeEmptyHeadings } from './plugins/rehype-empty-headings.ts'
@@ -22,6 +23,7 @@ import { rehypeUniqueIds } from './plugins/rehype-unique-ids.ts'
 import { remarkFootnoteCheck } from './plugins/remark-footnote-check.ts'
 import { remarkGlossary } from './plugins/remark-glossary.ts'
 import { remarkNestingLimit } from './plugins/remark-nesting-limit.ts'
+import { reportFailure } from './failure.ts'
 import { sanitizeSchema } from './sanitize-schema.ts'
 import { readSource } from './source.ts'
 import { uiStrings } from './strings.ts'
@@ -75,13 +77,19 @@ export interface ProcessedSource {
 
 /**
  * Read, parse and enrich one source. Problems are messages on `file`; a
- * fatal one leaves `tree` undefined. Never throws for bad content.
+ * fatal one leaves `tree` undefined. Never throws: a plugin's exception (a
+ * stack overflow on hostile nesting, or a bug) becomes a fatal message.
  */
 export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
   const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
   if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
   file.data.glossary = glossary
   const processor = createProcessor(file.data.article?.meta.lang ?? 'en')
-  const tree = (await processor.run(processor.parse(file), file)) as Root
-  return { file, tree }
+  try {
+    return { file, tree: (await processor.run(processor.parse(file), file)) as Root }
+  } catch (error) {
+    // `file.fail` in a plugin has put its message on the file already.
+    if (!file.messages.includes(error as VFileMessage)) reportFailure(file, error)
+    return { file, tree: undefined }
+  }
 }

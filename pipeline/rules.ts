@@ -32,6 +32,8 @@ export const ruleIds = [
   'lang-guessed', // no `lang`: the language was guessed from the script
   'edition-failed', // an edition writer failed (PDF, EPUB, HTML)
   'timeout', // a stage hit its time limit
+  'source-unreadable', // a source that cannot be read (gone, no permission, or a symbolic link leading outside its folder)
+  'internal-error', // offprint itself failed on a source (a bug): no output for it
 ] as const
 
 export type RuleId = (typeof ruleIds)[number]

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { lstat, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
 import { location } from 'vfile-location'
@@ -7,7 +7,7 @@ import { defaultBuildOptions } from './config.ts'
 import { decodeUtf8 } from './encoding.ts'
 import { blankOut, findFrontMatter, readFrontMatter, readMultiMarkdownMeta } from './front-matter.ts'
 import { guessLang } from './guess-lang.ts'
-import { messageSource } from './rules.ts'
+import { messageSource, type RuleId } from './rules.ts'
 import { slugForFile } from './slug.ts'
 import { report } from './yaml-source.ts'
 
@@ -19,13 +19,13 @@ import { report } from './yaml-source.ts'
  */
 export async function readSource(sourcePath: string, options: { paper: ArticleMeta['paper'] } = { paper: defaultBuildOptions.paper }): Promise<VFile> {
   const file = new VFile({ path: sourcePath, value: '' })
-  const size = (await stat(sourcePath)).size
-  if (size > sourceLimits.bytes) {
-    const message = file.message(`Unexpected file of ${size.toLocaleString('en')} bytes, expected at most ${sourceLimits.bytes.toLocaleString('en')}; split it`, { place: { line: 1, column: 1 }, ruleId: 'source-limit', source: messageSource })
+  const opened = await openSource(sourcePath)
+  if ('reason' in opened) {
+    const message = file.message(opened.reason, { place: { line: 1, column: 1 }, ruleId: opened.ruleId, source: messageSource })
     message.fatal = true
     return file
   }
-  const bytes = await readFile(sourcePath)
+  const { bytes } = opened
   const decoded = decodeUtf8(bytes)
   let text: string
   if ('invalidAt' in decoded) {
@@ -86,6 +86,34 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
   }
   file.data.article = { slug: slugForFile(sourcePath), meta, headings: [], notes: [], terms: [], assets: [] }
   return file
+}
+
+/**
+ * The bytes of a source, or why they are not read: it is gone, unreadable,
+ * too large, or a symbolic link whose target lies outside the link's own
+ * folder (never followed: only files inside a source's folder are read).
+ */
+async function openSource(sourcePath: string): Promise<{ bytes: Uint8Array } | { reason: string; ruleId: RuleId }> {
+  const name = path.basename(sourcePath)
+  try {
+    let real = sourcePath
+    if ((await lstat(sourcePath)).isSymbolicLink()) {
+      real = await realpath(sourcePath)
+      const folder = await realpath(path.dirname(sourcePath))
+      if (!real.startsWith(folder + path.sep)) {
+        return { reason: `Unexpected symbolic link \`${name}\` to a file outside its folder, expected a Markdown file in the source folder; it is not read`, ruleId: 'source-unreadable' }
+      }
+    }
+    const info = await stat(real)
+    if (!info.isFile()) return { reason: `Unexpected \`${name}\` that is not a file, expected a Markdown file`, ruleId: 'source-unreadable' }
+    if (info.size > sourceLimits.bytes) {
+      return { reason: `Unexpected file of ${info.size.toLocaleString('en')} bytes, expected at most ${sourceLimits.bytes.toLocaleString('en')}; split it`, ruleId: 'source-limit' }
+    }
+    return { bytes: await readFile(real) }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    return { reason: `Unexpected unreadable source \`${name}\` (${code}), expected a readable Markdown file`, ruleId: 'source-unreadable' }
+  }
 }
 
 /**

@@ -11,8 +11,9 @@ const markdownFile = /\.(md|markdown)$/i
 
 /**
  * Every Markdown file named by `paths`: files as given, folders searched
- * recursively (hidden folders, `node_modules` and `dist` skipped), in a
- * stable order.
+ * recursively (hidden folders, `node_modules`, `dist` and symbolic links to
+ * folders skipped; symbolic links to files listed, for `source.ts` to judge),
+ * in a stable order.
  */
 export async function collectSources(paths: readonly string[]): Promise<SourceRef[]> {
   const found: SourceRef[] = []
@@ -35,7 +36,8 @@ async function walk(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'dist') continue
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) files.push(...(await walk(full)))
-    else if (entry.isFile() && markdownFile.test(entry.name)) files.push(full)
+    // A linked Markdown file is listed, so that reading it can refuse it with a message when it leads outside its folder.
+    else if ((entry.isFile() || entry.isSymbolicLink()) && markdownFile.test(entry.name)) files.push(full)
   }
   return files
 }

@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads'
 import { VFile } from 'vfile'
+import { VFileMessage } from 'vfile-message'
+import { reportFailure } from './failure.ts'
 import type { Prepared, PrepareRequest } from './prepare-source.ts'
 import type { SerializedPrepared } from './prepare-worker-task.ts'
+import { messageSource } from './rules.ts'
 
 /** A pool of worker threads that prepare sources (parse + HTML) in parallel. */
 export interface PreparePool {
@@ -9,15 +12,33 @@ export interface PreparePool {
   close: () => Promise<void>
 }
 
+/** Limits of one source's preparation in a worker. */
+export interface PoolLimits {
+  /** Time to read, parse, enrich and write the HTML of one source; then the worker is stopped. */
+  prepareMs: number
+}
+
+export const defaultPoolLimits: PoolLimits = { prepareMs: 300_000 }
+
+type Outcome = { answer: SerializedPrepared } | { error: unknown } | { timeout: true }
+
 /**
  * Start `size` workers. Each runs `prepare-worker.js`, which registers tsx
- * and loads `prepare-worker-task.ts`. Requests queue when all are busy.
+ * and loads `prepare-worker-task.ts`. Requests queue when all are busy. A
+ * worker that crashes, runs out of memory or passes the time limit is stopped
+ * and replaced, and its source gets a fatal message; the build goes on.
  */
-export function createPreparePool(size: number): PreparePool {
-  const idle: Worker[] = []
+export function createPreparePool(size: number, limits: PoolLimits = defaultPoolLimits): PreparePool {
+  const dead = new WeakSet<Worker>()
+  const spawn = (): Worker => {
+    const worker = new Worker(new URL('./prepare-worker.js', import.meta.url))
+    // A worker failing between requests must not take the build down; it is replaced when next used.
+    worker.on('error', () => dead.add(worker)).on('exit', () => dead.add(worker))
+    return worker
+  }
+  const workers = new Set(Array.from({ length: size }, spawn))
+  const idle = [...workers]
   const waiting: Array<(worker: Worker) => void> = []
-  const workers = Array.from({ length: size }, () => new Worker(new URL('./prepare-worker.js', import.meta.url)))
-  idle.push(...workers)
   const acquire = (): Promise<Worker> => {
     const worker = idle.pop()
     return worker ? Promise.resolve(worker) : new Promise((resolve) => waiting.push(resolve))
@@ -27,44 +48,74 @@ export function createPreparePool(size: number): PreparePool {
     if (next) next(worker)
     else idle.push(worker)
   }
+  const replace = (worker: Worker): Worker => {
+    workers.delete(worker)
+    worker.terminate().catch(() => undefined)
+    const fresh = spawn()
+    workers.add(fresh)
+    return fresh
+  }
   return {
     async prepare(request) {
-      const worker = await acquire()
-      try {
-        const result = await new Promise<SerializedPrepared>((resolve, reject) => {
-          const onMessage = (message: SerializedPrepared) => {
-            worker.off('error', onError)
-            resolve(message)
-          }
-          const onError = (error: Error) => {
-            worker.off('message', onMessage)
-            reject(error)
-          }
-          worker.once('message', onMessage)
-          worker.once('error', onError)
-          worker.postMessage(request)
-        })
-        if (result.crash !== undefined) throw new Error(result.crash)
-        return rehydrate(request.sourcePath, result)
-      } finally {
+      let worker = await acquire()
+      if (dead.has(worker)) worker = replace(worker)
+      const outcome = await run(worker, request, limits.prepareMs)
+      if ('answer' in outcome && outcome.answer.crash === undefined) {
         release(worker)
+        return rehydrate(request.sourcePath, outcome.answer)
       }
+      // A crashed worker may hold broken state; a stuck one is still busy.
+      release(replace(worker))
+      const file = new VFile({ path: request.sourcePath })
+      if ('timeout' in outcome) {
+        const message = file.message(`Unexpected time over ${Math.round(limits.prepareMs / 1000)} s to parse the source and write its HTML, expected less; simplify or split it`, {
+          place: { line: 1, column: 1 },
+          ruleId: 'timeout',
+          source: messageSource,
+        })
+        message.fatal = true
+      } else reportFailure(file, 'answer' in outcome ? outcome.answer.crash : outcome.error)
+      return { file, timings: {} }
     },
     async close() {
-      await Promise.all(workers.map((worker) => worker.terminate()))
+      await Promise.all([...workers].map((worker) => worker.terminate()))
     },
   }
 }
 
-/** Turn a worker's plain answer back into a `Prepared` with a real VFile. */
+/** Send one request; settles with the answer, the worker's failure, or the time limit, never rejects. */
+function run(worker: Worker, request: PrepareRequest, limitMs: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const settle = (outcome: Outcome): void => {
+      clearTimeout(timer)
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit)
+      resolve(outcome)
+    }
+    const onMessage = (answer: SerializedPrepared): void => settle({ answer })
+    const onError = (error: unknown): void => settle({ error })
+    const onExit = (code: number): void => settle({ error: new Error(`worker stopped with exit code ${code}`) })
+    const timer = setTimeout(() => settle({ timeout: true }), limitMs)
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit)
+    worker.postMessage(request)
+  })
+}
+
+/** Turn a worker's plain answer back into a `Prepared` with a real VFile; causes become messages again, printed as places. */
 function rehydrate(sourcePath: string, result: SerializedPrepared): Prepared {
   const file = new VFile({ path: sourcePath })
   for (const message of result.messages) {
+    const cause = message.cause
+      ? new VFileMessage(message.cause.reason, {
+          ...(message.cause.place ? { place: message.cause.place } : {}),
+          ...(message.cause.ruleId ? { ruleId: message.cause.ruleId } : {}),
+          source: message.cause.source ?? messageSource,
+        })
+      : undefined
     const made = file.message(message.reason, {
       ...(message.place ? { place: message.place } : {}),
       ...(message.ruleId ? { ruleId: message.ruleId } : {}),
-      source: message.source ?? 'offprint',
-      ...(message.cause ? { cause: new Error(message.cause) } : {}),
+      source: message.source ?? messageSource,
+      ...(cause ? { cause } : {}),
     })
     made.fatal = message.fatal
   }

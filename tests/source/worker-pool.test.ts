@@ -1,0 +1,42 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { templatesDir } from '../../pipeline/build.ts'
+import type { PrepareRequest } from '../../pipeline/prepare-source.ts'
+import { formatReport } from '../../pipeline/report.ts'
+import { createPreparePool } from '../../pipeline/worker-pool.ts'
+import { projectRoot } from '../helpers/corpus.ts'
+
+const request = (sourcePath: string): PrepareRequest => ({ sourcePath, glossary: [], paper: 'A4', slug: 'doc', templatesDir, check: true, html: false, editions: [] })
+
+describe('prepare pool (worker threads)', () => {
+  // One worker, and a limit well under what the hostile paragraph takes (about 20 s alone).
+  const pool = createPreparePool(1, { prepareMs: 4_000 })
+  let dir = ''
+  afterAll(async () => {
+    await pool.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('reports a message cause as a place, never as a stack', async () => {
+    const prepared = await pool.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'footnotes', 'duplicate.md')))
+    const report = formatReport([prepared.file], 'normal')
+    expect(report).toMatch(/9:1-9:51 +warning .* footnote-duplicate +offprint\n +\[cause\]:\n +8:1-8:37 +info +First definition +footnote-duplicate/)
+    expect(report).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/)
+  }, 60_000)
+
+  it('stops a source past the time limit with a fatal message, and goes on with a fresh worker', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'offprint-pool-'))
+    const slow = path.join(dir, 'slow.md')
+    await writeFile(slow, `---\ntitle: Slow\nlang: en\n---\n\n${'*a'.repeat(20_000)}\n`)
+    const started = performance.now()
+    const stopped = await pool.prepare(request(slow))
+    expect(performance.now() - started).toBeLessThan(15_000)
+    expect(stopped.tree).toBeUndefined()
+    expect(stopped.file.messages.map((message) => [message.ruleId, message.fatal, message.line, message.column])).toEqual([['timeout', true, 1, 1]])
+    const next = await pool.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
+    expect(next.tree).toBeDefined()
+    expect(next.file.messages).toEqual([])
+  }, 60_000)
+})
