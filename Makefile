@@ -43,7 +43,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: all deps test-deps build test typecheck bench serve clean
+.PHONY: all deps test-deps bundle build test typecheck bench serve clean
 
 all: build
 
@@ -59,22 +59,29 @@ deps: node_modules/.installed
 test-deps: deps
 	$(call ensure_packages,$(TEST_PKGS))
 
-build: deps
-	npx tsx pipeline/cli.ts build source
+# The CLI compiled by esbuild: starts in ~0.2 s instead of ~1 s through tsx.
+# pipeline/bin.js falls back to tsx whenever a file under pipeline/ is newer.
+.build/cli.js: node_modules/.installed scripts/bundle.mjs $(shell find pipeline -type f)
+	node scripts/bundle.mjs
+
+bundle: .build/cli.js
+
+build: deps bundle
+	node pipeline/bin.js build source
 
 typecheck: deps
 	npx tsc --noEmit
 
-test: test-deps typecheck
+test: test-deps typecheck bundle
 	npx vitest run
 
 # make bench BENCH_ARGS='--html 1,100 --pdf 1'   (or BENCH_HTML=… BENCH_PDF=…; see --help)
-bench: deps
+bench: deps bundle
 	npx tsx tests/bench/run.ts $(BENCH_ARGS)
 
 clean:
-	rm -rf dist
+	rm -rf dist .build
 
 # make serve SERVE_ARGS='--port 8080 --editions html'
-serve: deps
-	npx tsx pipeline/cli.ts serve source $(SERVE_ARGS)
+serve: deps bundle
+	node pipeline/bin.js serve source $(SERVE_ARGS)

@@ -96,9 +96,12 @@ function renderEntry(entry: IndexEntry): Element {
   ])
 }
 
+let languageNames: Intl.DisplayNames | undefined
+
 function languageName(lang: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(lang) ?? lang
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })
+    return languageNames.of(lang) ?? lang
   } catch {
     return lang
   }

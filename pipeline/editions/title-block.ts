@@ -2,10 +2,15 @@ import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
 import type { ArticleMeta } from '../article.ts'
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** A date as the reader's language writes it, from `YYYY-MM-DD` (UTC, so no day shift). */
 export function formatDate(date: string, lang: string): string {
   try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
+    // Making a formatter costs far more than using one; an index formats a date per article.
+    let format = dateFormats.get(lang)
+    if (!format) dateFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })))
+    return format.format(new Date(`${date}T00:00:00Z`))
   } catch {
     return date
   }

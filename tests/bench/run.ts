@@ -45,9 +45,10 @@ async function codeRoot(work: string, config: BenchConfig): Promise<string> {
   if (config.live) return projectRoot
   const root = path.join(work, 'offprint')
   await mkdir(root)
-  for (const name of ['pipeline', 'templates', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  // Times kept, so the compiled CLI in `.build/` stays newer than `pipeline/` and is used.
+  for (const name of ['pipeline', 'templates', '.build', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     const from = path.join(projectRoot, name)
-    if (existsSync(from)) await cp(from, path.join(root, name), { recursive: true })
+    if (existsSync(from)) await cp(from, path.join(root, name), { recursive: true, preserveTimestamps: true })
   }
   await symlink(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir')
   return root
@@ -173,7 +174,7 @@ async function main(): Promise<number> {
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} core(s) (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM; Node ${process.version}; ${chromium}; ${pandoc ?? 'pandoc not run'}.`,
     '',
     `- Articles: N copies cycling through ${mix} (the article and the five corpus documents), each with its own title, slug and folder, local images alongside; the project's glossary shared.`,
-    `- Each row: the real CLI${config.live ? ' (the checkout as it is at each build: `--live`)' : ' (a copy of the checkout\'s code taken at the start, so edits made meanwhile do not mix in)'}, \`node pipeline/bin.js build … --editions X --jobs ${config.jobs} --quiet --json\`, as a child process, wall time including Node and tsx start-up (${startup.toFixed(2)} s for \`offprint --help\` here): a **cold** build into an empty folder, a **warm no-op** build (nothing changed), and a build after **1 changed** article.`,
+    `- Each row: the real CLI${config.live ? ' (the checkout as it is at each build: `--live`)' : ' (a copy of the checkout\'s code taken at the start, so edits made meanwhile do not mix in)'}, \`node pipeline/bin.js build … --editions X --jobs ${config.jobs} --quiet --json\`, as a child process, wall time including start-up (of the esbuild bundle \`make\` compiles: ${startup.toFixed(2)} s for \`offprint --help\` here): a **cold** build into an empty folder, a **warm no-op** build (nothing changed), and a build after **1 changed** article.`,
     '- Peak MB: the highest sum of resident memory (RSS) over the CLI and every process below it, Chromium included, polled from /proc every 50 ms (a sum of RSS counts shared pages once per process: an upper bound).',
     `- Counts run (defaults keep PDF, EPUB and all three to N ≤ 100: a PDF of 1,000 articles takes hours on two cores): ${sizes}. Change them with \`--html 1,100,1000 --epub … --pdf … --all …\` or \`BENCH_HTML=… BENCH_EPUB=… BENCH_PDF=… BENCH_ALL=… make bench\` ("none" skips a set).`,
     ...(missing.length > 0 ? [`- Missing editions: ${missing.map((edition) => `\`pipeline/editions/${edition}.ts\``).join(', ')} not in this checkout; their rows are not measured.`] : []),
