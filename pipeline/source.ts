@@ -64,9 +64,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
     })
   }
   const fields = matter ?? {}
-  // guessLang's scans are quadratic on hostile text (thousands of unclosed `<` or `<!--`);
-  // the first 20,000 characters bound them and are ample to tell the scripts apart.
-  const lang = fields.lang ?? guessLang(text.slice(0, 20_000))
+  const lang = fields.lang ?? guessLang(text)
   if (!fields.lang && !file.messages.some((m) => m.fatal)) {
     file.message(`Unexpected missing \`lang\`, expected it in front matter; guessed \`${lang}\` from the script`, { place: { line: 1, column: 1 }, ruleId: 'lang-guessed', source: messageSource })
   }
