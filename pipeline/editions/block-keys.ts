@@ -26,13 +26,14 @@ const blockTags = new Set([
 export const uncountedPattern = '[\\s\\u00AD]'
 
 /**
- * Text that one edition has and the other lacks, left out of offsets:
- * footnote calls and notes (numbers and text only in the EPUB's flow, or
- * floated away in print), the print glossary's page lists, image placeholders
- * (labelled differently per edition).
+ * Text that one edition has and the other lacks, or has in another form, left
+ * out of offsets: superscripts (footnote calls are superscript numbers, made
+ * differently per edition; other superscripts are left out of both), the
+ * notes (floated to the page's foot in print), the print glossary's page
+ * lists, image placeholders (labelled differently per edition).
  */
-export const uncountedInPrint = '[data-note], .footnote, .footnote-repeat, [data-pages-for], .image-placeholder, .pagedjs_footnote_area'
-export const uncountedInEpub = 'a[data-footnote-ref], .image-placeholder'
+export const uncountedInPrint = 'sup, [data-note], .footnote, [data-pages-for], .image-placeholder, .pagedjs_footnote_area'
+export const uncountedInEpub = 'sup, a[data-footnote-ref], .image-placeholder'
 
 /** A keyed clone of the canonical tree: each block element gets `data-block-key="n"`, in document order. */
 export function keyBlocks(canonical: Root): Root {

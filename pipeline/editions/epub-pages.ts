@@ -78,6 +78,8 @@ interface Position {
   parent: Element
   index: number
   character: string
+  /** Whether it follows the previous position directly (no nested block or uncounted markup between). */
+  joined: boolean
 }
 
 /** Insert `marker` before the block's `offset`-th counted character (past the end: at the block's end). */
@@ -89,8 +91,10 @@ function insertAt(block: Element, offset: number, marker: Element): void {
     if (seen === offset) break
     seen++
   }
-  const isWord = (at: number) => wordCharacter.test(positions[at]?.character ?? '')
-  if (k > 0 && k < positions.length && isWord(k - 1) && isWord(k)) while (k < positions.length && (isWord(k) || /[\uDC00-\uDFFF]/.test(positions[k]?.character ?? ''))) k++
+  const character = (at: number) => positions[at]?.character ?? ''
+  const inWord = (at: number) => positions[at]?.joined === true && wordCharacter.test(character(at - 1)) && wordCharacter.test(character(at))
+  // Never between two halves of a surrogate pair, nor inside a word.
+  while (k < positions.length && (/[\uDC00-\uDFFF]/.test(character(k)) || inWord(k))) k++
   const at = positions[k]
   if (!at) {
     block.children.push(marker)
@@ -109,12 +113,18 @@ function insertAt(block: Element, offset: number, marker: Element): void {
 /** The characters of text that belongs to `block` itself: not to a nested block, nor to uncounted markup. */
 function ownText(block: Element): Position[] {
   const positions: Position[] = []
+  let joined = false
   const walk = (parent: Element): void => {
     for (const child of parent.children as ElementContent[]) {
       if (child.type === 'text') {
-        for (let index = 0; index < child.value.length; index++) positions.push({ node: child, parent, index, character: child.value.charAt(index) })
+        for (let index = 0; index < child.value.length; index++) {
+          positions.push({ node: child, parent, index, character: child.value.charAt(index), joined })
+          joined = true
+        }
       } else if (child.type === 'element' && blockKeyOf(child) === undefined && !matches(uncountedInEpub, child)) {
         walk(child)
+      } else if (child.type === 'element') {
+        joined = false
       }
     }
   }
