@@ -52,7 +52,9 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   const tree = structuredClone(input.tree)
   const warnings: PdfWarning[] = []
   stripUnsafe(tree)
+  unlinkLocal(tree)
   localizeImages(tree, input, warnings)
+  keepAsideForNotes(tree)
   const notes = inlineFootnotes(tree)
   const termUses = markTermUses(tree, input.article)
   if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
@@ -152,6 +154,32 @@ function stripUnsafe(tree: Root): void {
     }
     for (const key of Object.keys(node.properties)) if (/^on/i.test(key)) delete node.properties[key]
     return undefined
+  })
+}
+
+/**
+ * A PDF is read away from the source folder: a relative or `file:` link
+ * would point into the reader's disk (and Chromium resolves it against the
+ * build's temporary folder). Such links become their text.
+ */
+function unlinkLocal(tree: Root): void {
+  visit(tree, 'element', (node, index, parent) => {
+    if (node.tagName !== 'a' || node.properties.href === undefined || !parent || index === undefined) return undefined
+    const href = String(node.properties.href).trim()
+    if (/^(?:https?:|mailto:|#)/i.test(href)) return undefined
+    parent.children.splice(index, 1, ...node.children)
+    return index
+  })
+}
+
+/**
+ * Footnotes are the print page's only `complementary` content (see
+ * `inlineFootnotes`), so that the PDF can tag them as `Note`: a source's
+ * own `<aside>` is given the role `group` (tagged `Div`).
+ */
+function keepAsideForNotes(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.tagName === 'aside' || node.properties.role === 'complementary') node.properties.role = 'group'
   })
 }
 

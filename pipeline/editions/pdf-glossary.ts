@@ -11,7 +11,7 @@ const skipTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kb
 /**
  * Mark every use of every glossary term (`data-term-use="gloss-…"`), not only
  * the linked first use, and give each glossary entry a page list
- * (`<span class="glossary-pages" data-pages-for="gloss-…">`). The list holds
+ * (`<span class="glossary-pages" data-pages-for="gloss-…">— <span class="glossary-page-list">`). The list holds
  * one wide placeholder per use, so the real numbers, written in after layout
  * by `fillGlossaryPages`, are never longer than the space laid out for them.
  * Returns the number of uses marked.
@@ -52,7 +52,8 @@ export function markTermUses(tree: Root, article: ArticleData): number {
     if (total === 0) return
     node.children.push(
       { type: 'text', value: ' ' },
-      h('span.glossary-pages', { dataPagesFor: node.properties.id }, Array.from({ length: total }, () => '0000').join(', ')),
+      // The dash is text, not CSS `content`: Chromium leaves generated text out of the PDF's tags.
+      h('span.glossary-pages', { dataPagesFor: node.properties.id }, ['— ', h('span.glossary-page-list', Array.from({ length: total }, () => '0000').join(', '))]),
     )
   })
   return [...uses.values()].reduce((sum, n) => sum + n, 0)
@@ -89,7 +90,7 @@ export function fillGlossaryPages(): Record<string, number[]> {
   for (const target of Array.from(document.querySelectorAll<HTMLElement>('[data-pages-for]'))) {
     const list = (pages[target.dataset.pagesFor ?? ''] ?? []).sort((a, b) => a - b)
     pages[target.dataset.pagesFor ?? ''] = list
-    target.textContent = list.join(', ')
+    ;(target.querySelector('.glossary-page-list') ?? target).textContent = list.join(', ')
   }
   return pages
 }

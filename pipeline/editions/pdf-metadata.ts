@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { markPageArtifacts, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
 import {
   PDFArray,
   PDFBool,
@@ -48,7 +49,9 @@ const ascii = new TextEncoder()
 /**
  * Add metadata to Chromium's PDF without rewriting it: one incremental
  * update (new Catalog with /Lang and /ViewerPreferences, the structure tree
- * root with a /RoleMap, new Info, trailer with /ID) appended to the original bytes. The only in-place change blanks
+ * root with a /RoleMap, footnotes retagged `Note`, page contents with their
+ * untagged drawing marked as artifacts, new Info, trailer with /ID) appended
+ * to the original bytes. The only in-place change blanks
  * Chromium's own Info dictionary (same length, so no offset moves): it holds
  * the wall-clock time, and the file must be the same on every build. The
  * /ID is a hash of the content, so it is stable too.
@@ -66,9 +69,16 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   preferences.set(PDFName.of('DisplayDocTitle'), PDFBool.True)
   catalog.set(PDFName.of('ViewerPreferences'), preferences)
 
-  const structRoot = roleMapped(bytes, tail, catalog, context)
+  let next = tail.size
+  const objects: PdfObjects = {
+    context,
+    read: (ref) => readObject(bytes, tail.entries.get(ref.objectNumber), context),
+    allocate: () => PDFRef.of(next++),
+  }
+  const structure = structureUpdates(objects, catalog)
+  const artifacts = markPageArtifacts(objects, catalog)
 
-  const infoRef = PDFRef.of(tail.size)
+  const infoRef = objects.allocate()
   const info = context.obj({})
   info.set(PDFName.of('Title'), text(metadata.title))
   if (metadata.authors.length > 0) info.set(PDFName.of('Author'), text(metadata.authors.join(', ')))
@@ -83,7 +93,7 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const chunks: Uint8Array[] = [ascii.encode('\n')]
   const offsets: Array<[PDFRef, number]> = []
   let position = start
-  const updated: Array<readonly [PDFRef, PDFObject]> = [[tail.root, catalog], ...(structRoot ? [structRoot] : []), [infoRef, info]]
+  const updated: PdfUpdate[] = [[tail.root, catalog], ...structure, ...artifacts, [infoRef, info]]
   for (const [ref, object] of updated) {
     const serialized = serializeIndirect(ref, object)
     offsets.push([ref, position])
@@ -94,7 +104,7 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const id = createHash('sha256').update(body).digest('hex').slice(0, 32)
 
   const trailer = context.obj({})
-  trailer.set(PDFName.of('Size'), PDFNumber.of(tail.size + 1))
+  trailer.set(PDFName.of('Size'), PDFNumber.of(next))
   trailer.set(PDFName.of('Root'), tail.root)
   trailer.set(PDFName.of('Info'), infoRef)
   trailer.set(PDFName.of('Prev'), PDFNumber.of(tail.startxref))
@@ -114,19 +124,22 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
 /**
  * Chromium tags emphasis as `Em` and `Strong` and complementary content as
  * `Aside`, PDF 2.0 types that PDF 1.7 (and PDF/UA-1) do not know: map them to
- * standard types in the structure tree root's /RoleMap.
+ * standard types in the structure tree root's /RoleMap. The print page's only
+ * complementary content is its footnotes, retagged `Note` by `tagNotes`.
  */
-const roleMap: Record<string, string> = { Em: 'Span', Strong: 'Span', Aside: 'Sect' }
+const roleMap: Record<string, string> = { Em: 'Span', Strong: 'Span', Aside: 'Note' }
 
-function roleMapped(bytes: Uint8Array, tail: PdfTail, catalog: PDFDict, context: PDFContext): readonly [PDFRef, PDFDict] | undefined {
+/** The structure tree root with its /RoleMap, and the footnotes tagged `Note` (see `tagNotes`). */
+function structureUpdates(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
   const ref = catalog.get(PDFName.of('StructTreeRoot'))
-  if (!(ref instanceof PDFRef)) return undefined
-  const root = readObject(bytes, tail.entries.get(ref.objectNumber), context)
-  if (!(root instanceof PDFDict)) return undefined
-  const map = context.obj({})
+  if (!(ref instanceof PDFRef)) return []
+  const root = objects.read(ref)
+  if (!(root instanceof PDFDict)) return []
+  const map = objects.context.obj({})
   for (const [from, to] of Object.entries(roleMap)) map.set(PDFName.of(from), PDFName.of(to))
   root.set(PDFName.of('RoleMap'), map)
-  return [ref, root]
+  const notes = tagNotes(objects, root)
+  return [[ref, root], ...notes]
 }
 
 function text(value: string): PDFString | PDFHexString {

@@ -14,8 +14,12 @@ const blockTags = new Set([
 /**
  * Move each footnote to its first call, as `<span class="footnote">` that the
  * print CSS floats to the bottom of the page (`float: footnote`, Paged.js).
- * Later calls of the same note become plain superscript numbers. The notes
- * section is removed. Returns the number of notes moved.
+ * Every call is a superscript link to its note, and the note opens with its
+ * number: real text, as Chromium tags no CSS-generated text (Paged.js's own
+ * call and marker are hidden by the print CSS). The note's role is
+ * `complementary` only because Chromium tags that as `Aside`, which the PDF's
+ * RoleMap maps to `Note`; nothing else in the print page may have it. The
+ * notes section is removed. Returns the number of notes moved.
  */
 export function inlineFootnotes(tree: Root): number {
   const section = select('section[data-footnotes]', tree)
@@ -32,13 +36,20 @@ export function inlineFootnotes(tree: Root): number {
     const noteId = String(call.properties.href ?? '').replace(/^#/, '')
     const note = notes.get(noteId)
     const number = toString(call)
-    if (!note || placed.has(noteId)) {
+    if (!note) {
       parent.children[index] = h('sup.footnote-repeat', number)
       return SKIP
     }
+    const link = h('a', { href: `#${noteId}` }, number)
+    if (placed.has(noteId)) {
+      parent.children[index] = h('sup.footnote-repeat', link)
+      return SKIP
+    }
     placed.add(noteId)
-    parent.children[index] = h('span.footnote', { dataNote: noteId, dataNumber: number }, noteContent(note))
-    return SKIP
+    const label = h('span.footnote-number', { id: noteId }, `${number}.`)
+    const body = h('span.footnote', { role: 'complementary', dataNote: noteId, dataNumber: number }, [label, { type: 'text', value: ' ' }, ...noteContent(note)])
+    parent.children.splice(index, 1, h('sup.footnote-call', link), body)
+    return [SKIP, index + 2]
   })
   return placed.size
 }
@@ -61,10 +72,15 @@ function noteContent(item: Element): ElementContent[] {
   return content
 }
 
+/** Roles that keep a renamed list a list in the PDF's tags (`L` holding `LI`). */
+const phrasingRoles: Record<string, string> = { ul: 'list', ol: 'list', li: 'listitem' }
+
 function toPhrasing(node: Element): void {
   if (!blockTags.has(node.tagName)) return
   const className = Array.isArray(node.properties.className) ? node.properties.className : []
   node.properties.className = [...className, `fn-block`, `fn-${node.tagName}`]
+  const role = phrasingRoles[node.tagName]
+  if (role && node.properties.role === undefined) node.properties.role = role
   node.tagName = 'span'
 }
 

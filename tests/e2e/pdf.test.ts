@@ -160,11 +160,14 @@ describe('PDF edition of the article', () => {
 
   it('prints each footnote on the page of its call', async () => {
     const document = await getDocument({ data: built.pdf.slice(), isEvalSupported: false }).promise
+    // A note's first call links to it (`#fn-N`); a later call links to it too, from another place.
     const calls: Array<{ page: number; target: number }> = []
+    const seen = new Set<string>()
     for (let index = 0; index < document.numPages; index++) {
       const annotations = (await (await document.getPage(index + 1)).getAnnotations()) as Array<{ dest?: unknown }>
       for (const annotation of annotations) {
-        if (typeof annotation.dest !== 'string' || !annotation.dest.startsWith('note-')) continue
+        if (typeof annotation.dest !== 'string' || !/^fn-\d+$/.test(annotation.dest) || seen.has(annotation.dest)) continue
+        seen.add(annotation.dest)
         const destination = await document.getDestination(annotation.dest)
         calls.push({ page: index, target: await document.getPageIndex(destination?.[0]) })
       }

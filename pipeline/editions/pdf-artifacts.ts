@@ -1,0 +1,166 @@
+/**
+ * PDF/UA asks that everything drawn on a page be either tagged content or an
+ * artifact. Chromium tags what its accessibility tree holds and leaves the
+ * rest bare: Paged.js's running heads and page numbers (CSS-generated text of
+ * the page margins), rules and backgrounds. `markArtifacts` wraps whatever a
+ * page content stream draws outside any marked content in `/Artifact BMC …
+ * EMC`, never splitting a path or crossing a text object's bounds.
+ */
+
+/** One operator of a content stream, from its first operand to its end. */
+interface Operation {
+  name: string
+  start: number
+  end: number
+}
+
+/** Character classes of PDF syntax, by byte: 1 white space, 2 delimiter, 0 regular. */
+const kind = new Uint8Array(256)
+for (const code of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) kind[code] = 1
+for (const char of '()<>[]{}/%') kind[char.charCodeAt(0)] = 2
+const isRegular = (code: number): boolean => kind[code] === 0
+/** Operands that are not delimited: numbers (`-1.5`, `.5`) and `true`, `false`, `null`. */
+const isOperand = (word: string): boolean => {
+  const first = word.charCodeAt(0)
+  return (first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e || word === 'true' || word === 'false' || word === 'null'
+}
+
+const textShowing = new Set(['Tj', 'TJ', "'", '"'])
+const pathPainting = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n'])
+const xobjectPainting = new Set(['Do', 'sh', 'BI'])
+const marking = new Set(['BDC', 'BMC', 'EMC'])
+
+const open = '/Artifact BMC\n'
+const close = 'EMC\n'
+
+/** The content stream with its bare drawing marked as artifacts, or undefined when it has none. */
+export function markArtifacts(content: Uint8Array): Uint8Array | undefined {
+  const source = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1')
+  const ops = operations(source)
+  const pieces: string[] = []
+  let copied = 0
+  const insert = (at: number, text: string): void => {
+    pieces.push(source.slice(copied, at), text)
+    copied = at
+  }
+  let depth = 0
+  let inArtifact = false
+  let inText = false
+  const begin = (at: number): void => {
+    if (inArtifact || depth > 0) return
+    insert(at, open)
+    inArtifact = true
+  }
+  const end = (at: number): void => {
+    if (!inArtifact) return
+    insert(at, close)
+    inArtifact = false
+  }
+
+  for (let index = 0; index < ops.length; index++) {
+    const op = ops[index] as Operation
+    if (op.name === 'BDC' || op.name === 'BMC') {
+      end(op.start)
+      depth++
+    } else if (op.name === 'EMC') {
+      depth = Math.max(0, depth - 1)
+    } else if (op.name === 'BT') {
+      const last = findIndex(ops, index, (other) => other.name === 'ET')
+      const inner = ops.slice(index + 1, last)
+      if (depth === 0 && !inner.some((other) => marking.has(other.name))) {
+        // A text object with no marks of its own: one unit.
+        if (inner.some((other) => textShowing.has(other.name))) begin(op.start)
+        index = last
+      } else {
+        // Marks inside: an artifact must begin and end within the text object.
+        end(op.start)
+        inText = true
+      }
+    } else if (op.name === 'ET') {
+      if (inText) end(op.start)
+      inText = false
+    } else if (textShowing.has(op.name)) {
+      if (inText) begin(op.start)
+    } else if (op.name === 'm' || op.name === 're') {
+      const painted = findIndex(ops, index, (other) => pathPainting.has(other.name))
+      if (ops[painted]?.name !== 'n') begin(op.start)
+      index = painted
+    } else if (xobjectPainting.has(op.name)) {
+      begin(op.start)
+    }
+  }
+  if (pieces.length === 0) return undefined
+  pieces.push(source.slice(copied), inArtifact ? `\n${close}` : '')
+  return Buffer.from(pieces.join(''), 'latin1')
+}
+
+/** The index of the first operation after `from` that matches, or the last index. */
+function findIndex(ops: readonly Operation[], from: number, match: (op: Operation) => boolean): number {
+  for (let index = from + 1; index < ops.length; index++) if (match(ops[index] as Operation)) return index
+  return ops.length - 1
+}
+
+/** Split a content stream into operators with their operands (strings, arrays, dictionaries and inline images skipped whole). */
+function operations(source: string): Operation[] {
+  const ops: Operation[] = []
+  let operandStart = -1
+  let at = 0
+  const length = source.length
+  const mark = (position: number): void => {
+    if (operandStart < 0) operandStart = position
+  }
+  while (at < length) {
+    const code = source.charCodeAt(at) & 0xff
+    if (kind[code] === 1) {
+      at++
+    } else if (code === 0x25 /* % */) {
+      while (at < length && source.charCodeAt(at) !== 0x0a && source.charCodeAt(at) !== 0x0d) at++
+    } else if (code === 0x28 /* ( */) {
+      mark(at)
+      at = skipString(source, at)
+    } else if (code === 0x3c /* < */ && source.charCodeAt(at + 1) !== 0x3c) {
+      mark(at)
+      const closing = source.indexOf('>', at)
+      at = closing < 0 ? length : closing + 1
+    } else if (kind[code] === 2) {
+      // `<<`, `>>`, `[`, `]`, `{`, `}`, or a name's slash.
+      mark(at)
+      at++
+      if (code === 0x2f /* / */) while (at < length && isRegular(source.charCodeAt(at) & 0xff)) at++
+    } else {
+      const start = at
+      while (at < length && isRegular(source.charCodeAt(at) & 0xff)) at++
+      const word = source.slice(start, at)
+      if (isOperand(word)) {
+        mark(start)
+        continue
+      }
+      if (word === 'BI') at = skipInlineImage(source, at)
+      ops.push({ name: word, start: operandStart < 0 ? start : operandStart, end: at })
+      operandStart = -1
+    }
+  }
+  return ops
+}
+
+/** The position after a literal string `( … )`, with nested parentheses and escapes. */
+function skipString(source: string, from: number): number {
+  let nesting = 0
+  for (let at = from; at < source.length; at++) {
+    const char = source[at]
+    if (char === '\\') at++
+    else if (char === '(') nesting++
+    else if (char === ')' && --nesting === 0) return at + 1
+  }
+  return source.length
+}
+
+/** The position after an inline image's `EI` (its data, after `ID`, is binary). */
+function skipInlineImage(source: string, from: number): number {
+  const data = /\sID\s/g
+  data.lastIndex = from
+  if (!data.exec(source)) return source.length
+  const end = /\sEI(?=\s|$)/g
+  end.lastIndex = data.lastIndex
+  return end.exec(source) ? end.lastIndex : source.length
+}
