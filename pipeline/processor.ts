@@ -31,10 +31,13 @@ import { defaultBuildOptions, type GlossaryEntry } from './config.ts'
 import type { ArticleMeta } from './article.ts'
 
 /**
- * The one processor every edition uses: Markdown (front matter already read
- * by `source.ts`) → GFM → glossary links → hast → raw HTML parsed → links out of
- * the source folder unlinked → sanitized → alignment as classes → ASCII footnote ids → glossary section → heading
- * ids and outline → offline images → link check.
+ * The one processor every edition uses, in this order: Markdown (front matter
+ * already read by `source.ts`) → GFM → nesting limit → footnote check →
+ * glossary links → hast → raw HTML parsed → positions filled in → links out of
+ * the source folder unlinked → unsafe HTML reported → sanitized → content
+ * model repaired → empty headings removed → alignment as classes → ASCII
+ * footnote ids → glossary section → unique ids → heading ids and outline →
+ * offline images → empty links → link check.
  */
 export function createProcessor(lang: string) {
   const strings = uiStrings(lang)

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import type { Element, Root } from 'hast'
-import { h } from 'hastscript'
+import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { decodeUri } from '../decode-uri.ts'
+import { imagePlaceholder } from '../image-placeholder.ts'
 import { messageSource } from '../rules.ts'
-import { uiStrings } from '../strings.ts'
 import type { ArticleAsset } from '../article.ts'
 
 /**
@@ -46,17 +46,17 @@ export function rehypeImages() {
           ruleId: 'image-remote',
           source: messageSource,
         })
-        parent.children[index] = placeholder(alt, src, lang)
+        parent.children[index] = imagePlaceholder(alt, src, lang)
         return
       }
-      const target = path.resolve(sourceDir, decodeURIComponentSafe(src.split(/[?#]/)[0] ?? ''))
+      const target = path.resolve(sourceDir, decodeUri(src.split(/[?#]/)[0] ?? ''))
       if (!target.startsWith(sourceDir + path.sep)) {
         file.message(`Unexpected image path \`${src.slice(0, 200)}\` outside the source folder, expected a file inside it`, {
           ...(node.position ? { place: node.position } : {}),
           ruleId: 'link-outside',
           source: messageSource,
         })
-        parent.children[index] = placeholder(alt, src, lang)
+        parent.children[index] = imagePlaceholder(alt, src, lang)
         return
       }
       let asset = assets.get(target)
@@ -85,17 +85,4 @@ function asciiPath(relative: string): string {
   const hash = createHash('sha256').update(relative).digest('hex').slice(0, 8)
   const extension = path.extname(ascii)
   return `${ascii.slice(0, ascii.length - extension.length)}-${hash}${extension}`
-}
-
-function placeholder(alt: string, src: string, lang: string): Element {
-  const label = alt || uiStrings(lang).imageNotIncluded
-  return h('span.image-placeholder', { role: 'img', ariaLabel: label, title: src }, [label])
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
 }

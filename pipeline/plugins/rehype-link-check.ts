@@ -1,6 +1,7 @@
 import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { decodeUri } from '../decode-uri.ts'
 import { messageSource } from '../rules.ts'
 
 /**
@@ -19,7 +20,7 @@ export function rehypeLinkCheck() {
     visit(tree, 'element', (node) => {
       const href = node.properties.href
       if (node.tagName !== 'a' || typeof href !== 'string' || !href.startsWith('#')) return
-      const target = safeDecode(href.slice(1))
+      const target = decodeUri(href.slice(1))
       if (target === '' || ids.has(target)) return
       // GitHub matches heading anchors without regard to case: `#Описание` reaches `описание`.
       const folded = lowerIds.get(target.toLowerCase())
@@ -33,13 +34,5 @@ export function rehypeLinkCheck() {
         source: messageSource,
       })
     })
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
   }
 }

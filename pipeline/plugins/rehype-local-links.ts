@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { decodeUri } from '../decode-uri.ts'
 import { messageSource } from '../rules.ts'
 
 /** A URL with a scheme (`https:`, `mailto:`) or protocol-relative (`//host`). */
@@ -20,7 +21,7 @@ export function rehypeLocalLinks() {
       if (node.tagName !== 'a' || typeof node.properties.href !== 'string' || !parent || index === undefined) return undefined
       const href = node.properties.href.trim()
       if (href === '' || href.startsWith('#') || (withScheme.test(href) && !/^file:/i.test(href))) return undefined
-      const target = /^file:/i.test(href) ? '/' : path.resolve(sourceDir, safeDecode(href.split(/[?#]/)[0] ?? ''))
+      const target = /^file:/i.test(href) ? '/' : path.resolve(sourceDir, decodeUri(href.split(/[?#]/)[0] ?? ''))
       if (target === sourceDir || target.startsWith(sourceDir + path.sep)) return undefined
       file.message(`Unexpected link \`${href.slice(0, 200)}\` outside the source folder, expected a web address or a file beside the source; its text is kept without the link`, {
         ...(node.position ? { place: node.position } : {}),
@@ -30,13 +31,5 @@ export function rehypeLocalLinks() {
       parent.children.splice(index, 1, ...node.children)
       return index
     })
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
   }
 }
