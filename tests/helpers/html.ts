@@ -4,14 +4,16 @@ import { selectAll } from 'hast-util-select'
 import { HtmlValidate } from 'html-validate'
 
 /**
- * html-validate's recommended rules, less three that judge style rather than
+ * html-validate's recommended rules, less those that judge style rather than
  * validity: `doctype-style` is met anyway; `long-title` is SEO advice, and a
  * headline is as long as the editor wrote it; trailing whitespace inside
- * `<pre>` is the source's code, kept verbatim.
+ * `<pre>` is the source's code, kept verbatim; and `valid-id` checks only what
+ * HTML requires (non-empty, no spaces), since GitHub's heading ids may begin
+ * with a digit (`1-introduction`) and hand-written ones hold dots.
  */
 const validator = new HtmlValidate({
   extends: ['html-validate:recommended'],
-  rules: { 'long-title': 'off', 'no-trailing-whitespace': 'off' },
+  rules: { 'long-title': 'off', 'no-trailing-whitespace': 'off', 'valid-id': ['error', { relaxed: true }] },
 })
 
 /** Validation errors as `line:column rule message` strings. */
