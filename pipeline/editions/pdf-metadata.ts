@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { markPageArtifacts, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
 import {
   PDFArray,
   PDFBool,
@@ -9,10 +8,13 @@ import {
   PDFName,
   PDFNumber,
   PDFObjectParser,
+  PDFRawStream,
   PDFRef,
   PDFString,
   type PDFObject,
 } from 'pdf-lib'
+import { markPageArtifacts, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
+import { xmpPacket } from './pdf-xmp.ts'
 
 /** The document information offprint writes into every PDF. */
 export interface PdfMetadata {
@@ -50,7 +52,7 @@ const ascii = new TextEncoder()
  * Add metadata to Chromium's PDF without rewriting it: one incremental
  * update (new Catalog with /Lang and /ViewerPreferences, the structure tree
  * root with a /RoleMap, footnotes retagged `Note`, page contents with their
- * untagged drawing marked as artifacts, new Info, trailer with /ID) appended
+ * untagged drawing marked as artifacts, XMP metadata, new Info, trailer with /ID) appended
  * to the original bytes. The only in-place change blanks
  * Chromium's own Info dictionary (same length, so no offset moves): it holds
  * the wall-clock time, and the file must be the same on every build. The
@@ -78,6 +80,12 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const structure = structureUpdates(objects, catalog)
   const artifacts = markPageArtifacts(objects, catalog)
 
+  const xmp = ascii.encode(xmpPacket(metadata))
+  const xmpRef = catalog.get(PDFName.of('Metadata'))
+  const metadataRef = xmpRef instanceof PDFRef ? xmpRef : objects.allocate()
+  catalog.set(PDFName.of('Metadata'), metadataRef)
+  const metadataStream = PDFRawStream.of(context.obj({ Type: 'Metadata', Subtype: 'XML' }), xmp)
+
   const infoRef = objects.allocate()
   const info = context.obj({})
   info.set(PDFName.of('Title'), text(metadata.title))
@@ -93,7 +101,7 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const chunks: Uint8Array[] = [ascii.encode('\n')]
   const offsets: Array<[PDFRef, number]> = []
   let position = start
-  const updated: PdfUpdate[] = [[tail.root, catalog], ...structure, ...artifacts, [infoRef, info]]
+  const updated: PdfUpdate[] = [[tail.root, catalog], ...structure, ...artifacts, [metadataRef, metadataStream], [infoRef, info]]
   for (const [ref, object] of updated) {
     const serialized = serializeIndirect(ref, object)
     offsets.push([ref, position])

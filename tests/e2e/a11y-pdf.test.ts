@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFString, PDFHexString } from 'pdf-lib'
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, PDFHexString } from 'pdf-lib'
+import { visit } from 'unist-util-visit'
+import { fromXml } from 'xast-util-from-xml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../../pipeline/build.ts'
 import { defaultBuildOptions } from '../../pipeline/config.ts'
@@ -134,6 +136,25 @@ describe.each([
     const info = await catalog(pdfOf(source()).data)
     expect(info).toMatchObject({ lang: 'en', displayDocTitle: true, marked: true })
     expect(info.title).toBe(name === 'article' ? 'Tokayev in Almaty: diplomacy, the January events, reforms and women’s role' : 'Structure sampler')
+  })
+
+  it('has XMP metadata with its title and language (PDF/UA-1 asks for dc:title)', async () => {
+    const document = await PDFDocument.load(pdfOf(source()).data, { updateMetadata: false })
+    const stream = document.catalog.lookup(PDFName.of('Metadata'))
+    expect(stream).toBeInstanceOf(PDFRawStream)
+    const xmp = fromXml(new TextDecoder().decode((stream as PDFRawStream).contents))
+    const textOf = (name: string): string[] => {
+      const found: string[] = []
+      visit(xmp, 'element', (node) => {
+        if (node.name !== name) return
+        const parts: string[] = []
+        visit(node, 'text', (child) => void parts.push(child.value))
+        found.push(parts.join(''))
+      })
+      return found
+    }
+    expect(textOf('dc:title')).toEqual([name === 'article' ? 'Tokayev in Almaty: diplomacy, the January events, reforms and women’s role' : 'Structure sampler'])
+    expect(textOf('dc:language')).toEqual(['en'])
   })
 
   it('has one H1, the title, and heading levels that never skip', () => {
