@@ -8,7 +8,7 @@
  */
 
 /** One operator of a content stream, from its first operand to its end. */
-interface Operation {
+export interface Operation {
   name: string
   start: number
   end: number
@@ -33,10 +33,8 @@ const marking = new Set(['BDC', 'BMC', 'EMC'])
 const open = '/Artifact BMC\n'
 const close = 'EMC\n'
 
-/** The content stream with its bare drawing marked as artifacts, or undefined when it has none. */
-export function markArtifacts(content: Uint8Array): Uint8Array | undefined {
-  const source = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1')
-  const ops = operations(source)
+/** The content stream (as latin1 text, with its operations) with its bare drawing marked as artifacts, or undefined when it has none. */
+export function markArtifacts(source: string, ops: readonly Operation[] = operations(source)): Uint8Array | undefined {
   const pieces: string[] = []
   let copied = 0
   const insert = (at: number, text: string): void => {
@@ -100,8 +98,8 @@ function findIndex(ops: readonly Operation[], from: number, match: (op: Operatio
   return ops.length - 1
 }
 
-/** Split a content stream into operators with their operands (strings, arrays, dictionaries and inline images skipped whole). */
-function operations(source: string): Operation[] {
+/** Split a content stream (as latin1 text) into operators with their operands (strings, arrays, dictionaries and inline images skipped whole). */
+export function operations(source: string): Operation[] {
   const ops: Operation[] = []
   let operandStart = -1
   let at = 0

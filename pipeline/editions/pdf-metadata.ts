@@ -13,7 +13,8 @@ import {
   PDFString,
   type PDFObject,
 } from 'pdf-lib'
-import { markPageArtifacts, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
+import { describeLinks } from './pdf-links.ts'
+import { markPageArtifacts, readPages, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
 import { xmpPacket } from './pdf-xmp.ts'
 
 /** The document information offprint writes into every PDF. */
@@ -51,7 +52,7 @@ const ascii = new TextEncoder()
 /**
  * Add metadata to Chromium's PDF without rewriting it: one incremental
  * update (new Catalog with /Lang and /ViewerPreferences, the structure tree
- * root with a /RoleMap, footnotes retagged `Note`, page contents with their
+ * root with a /RoleMap, footnotes retagged `Note`, links described, page contents with their
  * untagged drawing marked as artifacts, XMP metadata, new Info, trailer with /ID) appended
  * to the original bytes. The only in-place change blanks
  * Chromium's own Info dictionary (same length, so no offset moves): it holds
@@ -78,7 +79,10 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
     allocate: () => PDFRef.of(next++),
   }
   const structure = structureUpdates(objects, catalog)
-  const artifacts = markPageArtifacts(objects, catalog)
+  const pages = readPages(objects, catalog)
+  const structRoot = structure[0]?.[1]
+  const links = describeLinks(objects, pages, structRoot instanceof PDFDict ? structRoot : undefined)
+  const artifacts = markPageArtifacts(objects, pages)
 
   const xmp = ascii.encode(xmpPacket(metadata))
   const xmpRef = catalog.get(PDFName.of('Metadata'))
@@ -101,7 +105,7 @@ export function addPdfMetadata(original: Uint8Array, metadata: PdfMetadata): Uin
   const chunks: Uint8Array[] = [ascii.encode('\n')]
   const offsets: Array<[PDFRef, number]> = []
   let position = start
-  const updated: PdfUpdate[] = [[tail.root, catalog], ...structure, ...artifacts, [metadataRef, metadataStream], [infoRef, info]]
+  const updated: PdfUpdate[] = [[tail.root, catalog], ...structure, ...links, ...artifacts, [metadataRef, metadataStream], [infoRef, info]]
   for (const [ref, object] of updated) {
     const serialized = serializeIndirect(ref, object)
     offsets.push([ref, position])

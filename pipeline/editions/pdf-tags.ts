@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib'
 import { PDFArray, PDFContext, PDFDict, PDFName, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib'
-import { markArtifacts } from './pdf-artifacts.ts'
+import { markArtifacts, operations, type Operation } from './pdf-artifacts.ts'
 
 /** Access to the original file's objects while an incremental update is made. */
 export interface PdfObjects {
@@ -49,30 +49,52 @@ export function tagNotes(objects: PdfObjects, root: PDFDict): PdfUpdate[] {
   return updates
 }
 
-/** Every page content stream with its untagged drawing marked as artifacts (see `markArtifacts`). */
-export function markPageArtifacts(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
-  const updates: PdfUpdate[] = []
+/** A page and its content streams, decoded (as latin1 text) once for every pass over them. */
+export interface PdfPage {
+  ref: PDFRef
+  dict: PDFDict
+  contents: Array<{ ref: PDFRef; stream: PDFRawStream; source: string; ops: Operation[] }>
+}
+
+/** The pages in order, with their Flate-encoded or plain content streams. */
+export function readPages(objects: PdfObjects, catalog: PDFDict): PdfPage[] {
+  const pages: PdfPage[] = []
   const seen = new Set<number>()
-  const pages = catalog.get(PDFName.of('Pages'))
-  const stack: PDFObject[] = pages ? [pages] : []
+  const root = catalog.get(PDFName.of('Pages'))
+  const stack: PDFObject[] = root ? [root] : []
   while (stack.length > 0) {
-    const node = resolve(objects, stack.pop())
+    const ref = stack.pop()
+    const node = resolve(objects, ref)
     if (!(node instanceof PDFDict)) continue
     const kids = resolve(objects, node.get(PDFName.of('Kids')))
     if (kids instanceof PDFArray) {
       stack.push(...kids.asArray().reverse())
       continue
     }
+    if (!(ref instanceof PDFRef)) continue
+    const page: PdfPage = { ref, dict: node, contents: [] }
     const contents = resolve(objects, node.get(PDFName.of('Contents')))
-    const refs = contents instanceof PDFArray ? contents.asArray() : [node.get(PDFName.of('Contents'))]
-    for (const ref of refs) {
-      if (!(ref instanceof PDFRef) || seen.has(ref.objectNumber)) continue
-      seen.add(ref.objectNumber)
-      const stream = objects.read(ref)
+    for (const contentRef of contents instanceof PDFArray ? contents.asArray() : [node.get(PDFName.of('Contents'))]) {
+      if (!(contentRef instanceof PDFRef) || seen.has(contentRef.objectNumber)) continue
+      seen.add(contentRef.objectNumber)
+      const stream = objects.read(contentRef)
       if (!(stream instanceof PDFRawStream)) continue
       const filter = stream.dict.get(PDFName.of('Filter'))
       if (filter !== undefined && filter !== PDFName.of('FlateDecode')) continue
-      const marked = markArtifacts(filter === undefined ? stream.contents : inflateSync(stream.contents))
+      const source = Buffer.from(filter === undefined ? stream.contents : inflateSync(stream.contents)).toString('latin1')
+      page.contents.push({ ref: contentRef, stream, source, ops: operations(source) })
+    }
+    pages.push(page)
+  }
+  return pages
+}
+
+/** Every page content stream with its untagged drawing marked as artifacts (see `markArtifacts`). */
+export function markPageArtifacts(objects: PdfObjects, pages: readonly PdfPage[]): PdfUpdate[] {
+  const updates: PdfUpdate[] = []
+  for (const { contents } of pages) {
+    for (const { ref, stream, source, ops } of contents) {
+      const marked = markArtifacts(source, ops)
       if (!marked) continue
       const dict = stream.dict.clone(objects.context)
       dict.delete(PDFName.of('DecodeParms'))
@@ -83,7 +105,7 @@ export function markPageArtifacts(objects: PdfObjects, catalog: PDFDict): PdfUpd
   return updates
 }
 
-function resolve(objects: PdfObjects, value: PDFObject | undefined): PDFObject | undefined {
+export function resolve(objects: PdfObjects, value: PDFObject | undefined): PDFObject | undefined {
   return value instanceof PDFRef ? objects.read(value) : value
 }
 

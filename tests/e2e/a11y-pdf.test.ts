@@ -190,6 +190,23 @@ describe('tagged PDF structure', () => {
     for (const type of ['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'P', 'L', 'LI', 'Lbl', 'Table', 'TR', 'TH', 'TD', 'Link', 'Figure']) expect(types, type).toContain(type)
   })
 
+  it('describes every link annotation with its text in /Contents', async () => {
+    const contents = async (data: Uint8Array): Promise<string[]> => {
+      const document = await PDFDocument.load(data, { updateMetadata: false })
+      const found: string[] = []
+      for (const [, object] of document.context.enumerateIndirectObjects()) {
+        if (!(object instanceof PDFDict) || object.get(PDFName.of('Subtype')) !== PDFName.of('Link')) continue
+        const value = object.get(PDFName.of('Contents'))
+        found.push(value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : '(none)')
+      }
+      return found.sort()
+    }
+    expect(await contents(pdfOf(samplerPath()).data)).toEqual(['1', 'link to the tables'])
+    const article = await contents(pdfOf(articlePath).data)
+    expect(article).toEqual(expect.arrayContaining(['1', '2', '3', '4', 'tenge']))
+    expect(article.filter((text) => text.trim() === '' || text === '(none)')).toEqual([])
+  })
+
   it('describes the sampler’s image with its alt text', () => {
     const figures = pdfOf(samplerPath()).structure.tags.filter((tag) => tag.role === 'Figure')
     expect(figures.map((figure) => figure.alt)).toContain('A red square on white')
