@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import type { Root as HastRoot } from 'hast'
 import { selectAll } from 'hast-util-select'
 import JSZip from 'jszip'
@@ -160,6 +162,12 @@ describe.each(Object.keys(sources))('EPUB edition of %s', (label) => {
     for (const property of ['schema:accessMode', 'schema:accessModeSufficient', 'schema:accessibilityFeature', 'schema:accessibilityHazard', 'schema:accessibilitySummary']) {
       expect(meta(property).length, property).toBeGreaterThan(0)
     }
+    // Built without its PDF: no page-list, and no claim of one. The summary names footnotes only when there are some.
+    expect(meta('schema:accessibilityFeature')).not.toContain('pageBreakMarkers')
+    expect(meta('schema:accessibilityFeature')).not.toContain('pageNavigation')
+    expect(value('dc:source')).toEqual([])
+    expect(elements(doc(b, 'toc.xhtml'), 'nav').filter((nav) => epubType(nav).includes('page-list'))).toEqual([])
+    expect(/footnote/i.test(meta('schema:accessibilitySummary').join(' '))).toBe(b.article.notes.length > 0)
     const items = elements(opf, 'item')
     const cover = items.find((item) => item.attributes.properties === 'cover-image')
     expect(cover?.attributes['media-type']).toBe('image/png')
@@ -336,5 +344,80 @@ describe('EPUB edition: what the corpus exercises', () => {
     if (!process.env.SOURCE_DATE_EPOCH) expect(meta('dcterms:modified')).toEqual(['2022-11-16T00:00:00Z'])
     expect(meta('dcterms:conformsTo')).toEqual(['EPUB Accessibility 1.1 - WCAG 2.1 Level AA'])
     expect(meta('schema:accessibilityHazard')).toEqual(['none'])
+  })
+})
+
+/** A PDF's page count, from poppler's `pdfinfo`. */
+async function pdfPages(pdf: string): Promise<number> {
+  try {
+    const { stdout } = await promisify(execFile)('pdfinfo', [pdf])
+    return Number(/^Pages:\s+(\d+)/m.exec(stdout)?.[1])
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('`pdfinfo` is missing: install it with `apt-get install poppler-utils`', { cause: error })
+    throw error
+  }
+}
+
+describe('EPUB edition with the page-list of the PDF built in the same run', () => {
+  // The article and dagoba (footnotes, code blocks across pages), with their PDFs.
+  const paged = { article: articlePath, dagoba: corpus.dagoba as string }
+  const built = new Map<string, { slug: string; bytes: Buffer; opf: Root; nav: Root; problems: string[]; rebuilt: Buffer; pages: number }>()
+
+  beforeAll(async () => {
+    await requireEpubcheck()
+    const out = path.join(work, 'paged')
+    const report = await build({ ...defaultBuildOptions, paths: Object.values(paged), out, editions: ['epub', 'pdf'] })
+    expect(report.failed).toEqual([])
+    const epubOf = (slug: string) => path.join(out, slug, `${slug}.epub`)
+    const slugs = new Map(report.sources.map((source) => [path.resolve(source.source), source.slug as string]))
+    const firstBytes = new Map<string, Buffer>()
+    for (const slug of slugs.values()) {
+      firstBytes.set(slug, await readFile(epubOf(slug)))
+      await unlink(epubOf(slug))
+    }
+    // Only the EPUBs are stale now: their page starts come from `entry.json`, the PDFs are kept.
+    const again = await build({ ...defaultBuildOptions, paths: Object.values(paged), out, editions: ['epub', 'pdf'] })
+    expect(again.failed).toEqual([])
+    for (const source of again.sources) expect(Object.keys(source.timings)).not.toContain('pdf')
+    const checked = await epubcheck([...slugs.values()].map(epubOf), work)
+    for (const [label, sourcePath] of Object.entries(paged)) {
+      const slug = slugs.get(path.resolve(sourcePath)) as string
+      const bytes = firstBytes.get(slug) as Buffer
+      const zip = await JSZip.loadAsync(bytes)
+      const read = async (name: string) => fromXml(await zip.file(`OEBPS/${name}`)!.async('string'))
+      const pages = await pdfPages(path.join(out, slug, `${slug}.pdf`))
+      built.set(label, { slug, bytes, opf: await read('content.opf'), nav: await read('toc.xhtml'), problems: checked.get(epubOf(slug)) ?? ['not checked'], rebuilt: await readFile(epubOf(slug)), pages })
+    }
+  }, 600_000)
+
+  describe.each(Object.keys(paged))('%s', (label) => {
+    const paging = () => built.get(label) as NonNullable<ReturnType<typeof built.get>>
+
+    it('passes EPUBCheck with no error and no warning', () => {
+      expect(paging().problems).toEqual([])
+    })
+
+    it('has one page-list entry per PDF page, each a page-break marker', () => {
+      const { nav, pages } = paging()
+      const list = elements(nav, 'nav').filter((element) => epubType(element).includes('page-list'))
+      expect(list).toHaveLength(1)
+      expect(list[0]?.attributes.hidden).toBeDefined()
+      expect(pages).toBeGreaterThan(1)
+      expect(elements(list[0] as (typeof list)[number], 'a').map((link) => textOf(link))).toEqual(Array.from({ length: pages }, (_, index) => String(index + 1)))
+    })
+
+    it('names the PDF as the source of its pagination, and claims the page navigation', () => {
+      const { opf, slug } = paging()
+      const meta = (property: string) => elements(opf, 'meta').filter((m) => m.attributes.property === property)
+      const source = elements(opf, 'dc:source')
+      expect(source.map(textOf)).toEqual([expect.stringContaining(`${slug}.pdf`)])
+      expect(meta('source-of').map((m) => [m.attributes.refines, textOf(m)])).toEqual([[`#${source[0]?.attributes.id}`, 'pagination']])
+      expect(meta('schema:accessibilityFeature').map(textOf)).toEqual(expect.arrayContaining(['pageBreakMarkers', 'pageNavigation']))
+      expect(meta('schema:accessibilitySummary').map(textOf).join(' ')).toContain(`${slug}.pdf`)
+    })
+
+    it('is rebuilt byte-identical from the page starts stored with a fresh PDF', () => {
+      expect(paging().rebuilt.equals(paging().bytes)).toBe(true)
+    })
   })
 })
