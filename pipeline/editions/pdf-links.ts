@@ -93,20 +93,29 @@ function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, Font
   const fonts = pageFonts(objects, page.dict, cache)
   const texts = new Map<number, string>()
   for (const { source, ops } of page.contents) {
-    const marks: Array<number | undefined> = []
+    // Open marked content: its MCID, and whether it replaces its glyphs with /ActualText.
+    const marks: Array<{ mcid?: number; actual: boolean }> = []
     let font: FontMap | undefined
+    const append = (text: string): void => {
+      const mcid = marks.findLast((mark) => mark.mcid !== undefined)?.mcid
+      if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
+    }
     for (const op of ops) {
       const operands = (): string => source.slice(op.start, op.end - op.name.length)
-      if (op.name === 'BDC') marks.push(Number(/\/MCID\s+(\d+)/.exec(operands())?.[1] ?? Number.NaN))
-      else if (op.name === 'BMC') marks.push(undefined)
+      if (op.name === 'BDC') {
+        const properties = operands()
+        const mcid = /\/MCID\s+(\d+)/.exec(properties)?.[1]
+        // Chromium draws a soft hyphen as a space glyph with `/ActualText <FEFF00AD>`.
+        const actual = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(properties)?.[1]
+        if (actual !== undefined) append(utf16(actual.replace(/\s+/g, '').replace(/^feff/i, '')))
+        marks.push({ ...(mcid === undefined ? {} : { mcid: Number(mcid) }), actual: actual !== undefined })
+      } else if (op.name === 'BMC') marks.push({ actual: false })
       else if (op.name === 'EMC') marks.pop()
       else if (op.name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(operands())?.[1] ?? '')
-      else if ((op.name === 'Tj' || op.name === 'TJ') && font) {
-        const mcid = marks.findLast((mark) => mark !== undefined && !Number.isNaN(mark))
-        if (mcid === undefined) continue
+      else if ((op.name === 'Tj' || op.name === 'TJ') && font && !marks.some((mark) => mark.actual)) {
         let shown = ''
         for (const match of operands().matchAll(/<([0-9A-Fa-f\s]*)>/g)) shown += decode(font, (match[1] ?? '').replace(/\s+/g, ''))
-        texts.set(mcid, (texts.get(mcid) ?? '') + shown)
+        append(shown)
       }
     }
   }
@@ -151,10 +160,14 @@ function pageFonts(objects: PdfObjects, page: PDFDict, cache: Map<number, FontMa
   return fonts
 }
 
+/** UTF-16BE code units written in hex. */
+function utf16(hex: string): string {
+  return String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => Number.parseInt(unit, 16)))
+}
+
 /** A ToUnicode CMap's `bfchar` and `bfrange` entries. */
 function toUnicodeMap(cmap: string): Map<number, string> {
   const map = new Map<number, string>()
-  const utf16 = (hex: string): string => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => Number.parseInt(unit, 16)))
   for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
     for (const [, code, value] of (block[1] ?? '').matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) map.set(Number.parseInt(code ?? '', 16), utf16(value ?? ''))
   }
