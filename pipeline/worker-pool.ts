@@ -16,6 +16,8 @@ export interface PreparePool {
 export interface PoolLimits {
   /** Time to read, parse, enrich and write the HTML of one source; then the worker is stopped. */
   prepareMs: number
+  /** Heap of each worker, in megabytes; Node's default when absent. */
+  heapMb?: number
 }
 
 export const defaultPoolLimits: PoolLimits = { prepareMs: 300_000 }
@@ -31,7 +33,7 @@ type Outcome = { answer: SerializedPrepared } | { error: unknown } | { timeout: 
 export function createPreparePool(size: number, limits: PoolLimits = defaultPoolLimits): PreparePool {
   const dead = new WeakSet<Worker>()
   const spawn = (): Worker => {
-    const worker = new Worker(new URL('./prepare-worker.js', import.meta.url))
+    const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), limits.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } } : {})
     // A worker failing between requests must not take the build down; it is replaced when next used.
     worker.on('error', () => dead.add(worker)).on('exit', () => dead.add(worker))
     return worker

@@ -39,4 +39,21 @@ describe('prepare pool (worker threads)', () => {
     expect(next.tree).toBeDefined()
     expect(next.file.messages).toEqual([])
   }, 60_000)
+
+  it('turns a worker that runs out of memory into a fatal message, and goes on with a fresh worker', async () => {
+    // 64 MB holds the pipeline and a small source, not the syntax tree of four megabytes.
+    const small = createPreparePool(1, { prepareMs: 120_000, heapMb: 64 })
+    try {
+      const big = path.join(dir || (dir = await mkdtemp(path.join(tmpdir(), 'offprint-pool-'))), 'big.md')
+      await writeFile(big, `---\ntitle: Big\nlang: en\n---\n\n${'Some *text* with [links](x) and `code`.\n\n'.repeat(100_000)}`)
+      const failed = await small.prepare(request(big))
+      expect(failed.tree).toBeUndefined()
+      expect(failed.file.messages.map((message) => [message.ruleId, message.fatal, message.line, message.column])).toEqual([['source-limit', true, 1, 1]])
+      expect(formatReport([failed.file], 'normal')).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/)
+      const next = await small.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
+      expect(next.tree).toBeDefined()
+    } finally {
+      await small.close()
+    }
+  }, 120_000)
 })
