@@ -46,7 +46,7 @@ export function placePageBreaks(documents: Readonly<Record<string, Element>>, fi
     const place = found ?? { file: firstFile, element: documents[firstFile] as Element }
     targets.push({ label, href: `${place.file}#${id}` })
     if (!found) {
-      // The title page, or a block the EPUB does not have (then where the next one begins).
+      // The title page (at the start), or past the last block the EPUB has (at the end).
       place.element.children.splice(start.block === undefined ? 0 : place.element.children.length, 0, marker)
       return
     }
@@ -55,8 +55,8 @@ export function placePageBreaks(documents: Readonly<Record<string, Element>>, fi
     byBlock.set(found.element, list)
   })
   for (const [block, markers] of byBlock) {
-    // Last first: inserting a marker never moves an earlier place.
-    for (const { offset, marker } of [...markers].reverse()) insertAt(block, offset, marker)
+    // Last place first, so inserting never moves a place still to come; at one place, pages stay in order.
+    for (const { offset, marker } of [...markers].sort((a, b) => b.offset - a.offset)) insertAt(block, offset, marker)
   }
   return targets
 }

@@ -43,6 +43,11 @@ describe('placePageBreaks', () => {
     expect(html).toBe(`<body>${marker(1)}<pre>aa ${marker(2)}bb ${marker(3)}cc${marker(4)}</pre></body>`)
   })
 
+  it('keeps pages that begin at one place (a page with no text) in order', () => {
+    const { html } = mark('<p>abc def</p>', [{ offset: 0 }, { block: '0', offset: 3 }, { block: '0', offset: 3 }])
+    expect(html).toBe(`<body>${marker(1)}<p>abc ${marker(2)}${marker(3)}def</p></body>`)
+  })
+
   it('never reuses an id of the document', () => {
     const { html, hrefs } = mark('<h2 id="page-2">Page 2</h2><p>text</p>', [{ offset: 0 }, { block: '1', offset: 0 }])
     expect(html).toContain(`<p>${marker(2, 'page-2-1')}text</p>`)
