@@ -14,6 +14,8 @@ export interface PageTarget {
 
 const uncounted = new RegExp(`^${uncountedPattern}$`, 'u')
 const wordCharacter = /^[\p{L}\p{M}\p{N}]$/u
+/** Blocks whose content model has no room for a `<span>`. */
+const noPhrasing = new Set(['ul', 'ol', 'dl', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'hr'])
 
 /**
  * Put a page-break marker (`<span epub:type="pagebreak" role="doc-pagebreak">`,
@@ -61,13 +63,13 @@ export function placePageBreaks(documents: Readonly<Record<string, Element>>, fi
   return targets
 }
 
-/** The first block after `key` (keys are in document order) that the EPUB has. */
+/** The first block after `key` (keys are in document order) that the EPUB has and that can hold a marker. */
 function following(blocks: ReadonlyMap<string, { file: string; element: Element }>, key: string): { file: string; element: Element } | undefined {
   const wanted = Number(key)
   let best: { key: number; place: { file: string; element: Element } } | undefined
   for (const [other, place] of blocks) {
     const n = Number(other)
-    if (n > wanted && (!best || n < best.key)) best = { key: n, place }
+    if (n > wanted && (!best || n < best.key) && !noPhrasing.has(place.element.tagName)) best = { key: n, place }
   }
   return best?.place
 }

@@ -48,6 +48,14 @@ describe('placePageBreaks', () => {
     expect(html).toBe(`<body>${marker(1)}<p>abc ${marker(2)}${marker(3)}def</p></body>`)
   })
 
+  it('marks a page whose block the EPUB lacks where the next block that can hold a marker begins', () => {
+    // Keys: p = 0, ul = 1, li = 2; block 0 is gone from the body.
+    const body = h('body', keyBlocks(fromHtml('<p>gone</p><ul><li>kept</li></ul>', { fragment: true })).children.slice(1) as ElementContent[])
+    placePageBreaks({ 'text.xhtml': body }, 'text.xhtml', [{ offset: 0 }, { block: '0', offset: 2 }])
+    stripBlockKeys(body)
+    expect(toHtml(body)).toBe(`<body>${marker(1)}<ul><li>${marker(2)}kept</li></ul></body>`)
+  })
+
   it('never reuses an id of the document', () => {
     const { html, hrefs } = mark('<h2 id="page-2">Page 2</h2><p>text</p>', [{ offset: 0 }, { block: '1', offset: 0 }])
     expect(html).toContain(`<p>${marker(2, 'page-2-1')}text</p>`)
