@@ -87,7 +87,8 @@ const activeElements = new Set(['script', 'handler', 'foreignobject', 'iframe', 
  * `svg:script` counts as a script.
  */
 function svgProblem(text: string): string | undefined {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return 'is an SVG with a DOCTYPE or entities (which can read files)'
+  // Even the standard SVG 1.1 DOCTYPE: epubcheck loads its DTD and refuses the external entities in it.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return 'is an SVG with a DOCTYPE or entities (which can read files; remove the `<!DOCTYPE …>`)'
   if (/<\?xml-stylesheet/i.test(text)) return 'is an SVG with an outside stylesheet'
   const tree = fromHtml(text, { fragment: true })
   if (!tree.children.some((node: RootContent) => node.type === 'element' && node.tagName.toLowerCase() === 'svg')) return 'is not an SVG image'
