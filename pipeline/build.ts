@@ -1,10 +1,11 @@
-import { readdir, readFile, rm, access } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { access, open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { buildSource, readEntry, type Session, type SourceOutcome } from './build-source.ts'
-import { buildFingerprint } from './cache.ts'
+import { buildFingerprint, codeFingerprint } from './cache.ts'
 import type { BuildOptions } from './config.ts'
 import { renderIndex, type IndexEntry } from './editions/site-index.ts'
 import type { LoadedGlossary } from './glossary/load.ts'
@@ -206,16 +207,33 @@ async function removeStale(out: string, existing: Map<string, IndexEntry | null>
 
 /**
  * Write `index.html` from `known` entries, or from the `entry.json` of every
- * folder in `out`, plus `extra`. An unchanged index is not rewritten.
+ * folder in `out`, plus `extra`. The page opens with a key (a hash of the
+ * entries and of offprint's code and templates): when it is unchanged, the
+ * index is neither rendered nor rewritten.
  */
 export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir, known?: ReadonlyMap<string, IndexEntry>): Promise<void> {
   const entries = new Map<string, IndexEntry>(known ?? [])
   if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
   for (const entry of extra) entries.set(entry.slug, entry)
-  const html = await renderIndex([...entries.values()], templates)
+  const sorted = [...entries.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
+  const key = createHash('sha256').update(await codeFingerprint(templates)).update(JSON.stringify(sorted)).digest('hex').slice(0, 32)
+  const stamp = `<!-- offprint index ${key} -->`
   const target = path.join(out, 'index.html')
-  if ((await readFile(target, 'utf8').catch(() => undefined)) === html) return
+  if ((await readHead(target, 200)).includes(stamp)) return
+  const html = (await renderIndex(sorted, templates)).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
   await writeFileAtomic(target, html)
+}
+
+/** The first `bytes` bytes of a file as text; empty when it cannot be read. */
+async function readHead(file: string, bytes: number): Promise<string> {
+  const handle = await open(file, 'r').catch(() => undefined)
+  if (!handle) return ''
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8')
+  } finally {
+    await handle.close()
+  }
 }
 
 async function runPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {

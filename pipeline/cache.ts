@@ -12,6 +12,11 @@ const projectRoot = fileURLToPath(new URL('../', import.meta.url))
  * change output. Computed once per build.
  */
 export async function buildFingerprint(templatesDir: string, settings: Record<string, unknown>): Promise<string> {
+  return createHash('sha256').update(await codeFingerprint(templatesDir)).update(JSON.stringify(settings)).digest('hex')
+}
+
+/** The tool's code, its locked dependencies and the templates: what every output depends on. */
+export async function codeFingerprint(templatesDir: string): Promise<string> {
   const hash = createHash('sha256')
   for (const folder of [path.join(projectRoot, 'pipeline'), templatesDir]) {
     for (const file of await listFiles(folder)) {
@@ -19,7 +24,6 @@ export async function buildFingerprint(templatesDir: string, settings: Record<st
     }
   }
   hash.update(await readFile(path.join(projectRoot, 'package-lock.json')).catch(() => ''))
-  hash.update(JSON.stringify(settings))
   return hash.digest('hex')
 }
 

@@ -42,7 +42,9 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
   const groups = new Map<string, IndexEntry[]>()
   for (const entry of sorted) {
     const key = entry.meta.date ?? ''
-    groups.set(key, [...(groups.get(key) ?? []), entry])
+    const group = groups.get(key)
+    if (group) group.push(entry)
+    else groups.set(key, [entry])
   }
   const sections: Element[] = [...groups].map(([date, group]) =>
     h('section', { ariaLabelledBy: `date-${date || 'undated'}` }, [
@@ -97,12 +99,18 @@ function renderEntry(entry: IndexEntry): Element {
 }
 
 let languageNames: Intl.DisplayNames | undefined
+const languageNameCache = new Map<string, string>()
 
 function languageName(lang: string): string {
-  try {
-    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })
-    return languageNames.of(lang) ?? lang
-  } catch {
-    return lang
+  let name = languageNameCache.get(lang)
+  if (name === undefined) {
+    try {
+      languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })
+      name = languageNames.of(lang) ?? lang
+    } catch {
+      name = lang
+    }
+    languageNameCache.set(lang, name)
   }
+  return name
 }
