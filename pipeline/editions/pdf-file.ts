@@ -28,7 +28,7 @@ const ascii = new TextEncoder()
  * file as dead bytes (a third to a half of its size).
  */
 export function writePdf(bytes: Uint8Array, tail: PdfTail, updated: ReadonlyArray<readonly [PDFRef, PDFObject]>, info: PDFRef, context: PDFContext): Uint8Array {
-  const replacements = new Map(updated.map(([ref, object]) => [ref.objectNumber, serializeIndirect(ref, object)]))
+  const replacements = new Map(updated.map(([ref, object]) => [ref.objectNumber, [ref.generationNumber, serializeIndirect(ref, object)] as const]))
   const originals = [...tail.entries].sort((a, b) => a[1].offset - b[1].offset)
   const chunks: Uint8Array[] = [bytes.subarray(0, originals[0]?.[1].offset ?? tail.startxref)]
   const offsets = new Map<number, [number, number]>()
@@ -43,7 +43,7 @@ export function writePdf(bytes: Uint8Array, tail: PdfTail, updated: ReadonlyArra
     // Chromium writes objects back to back: each runs to the next one, the last to the table.
     add(number, entry.generation, bytes.subarray(entry.offset, originals[index + 1]?.[1].offset ?? tail.startxref))
   })
-  for (const [ref] of updated) add(ref.objectNumber, ref.generationNumber, replacements.get(ref.objectNumber) as Uint8Array)
+  for (const [number, [generation, chunk]] of replacements) add(number, generation, chunk)
   const body = concat(chunks)
   const id = createHash('sha256').update(body).digest('hex').slice(0, 32)
 

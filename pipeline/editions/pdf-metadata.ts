@@ -1,7 +1,7 @@
 import { PDFBool, PDFContext, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib'
 import { readObject, readTail, writePdf } from './pdf-file.ts'
 import { describeLinks } from './pdf-links.ts'
-import { markPageArtifacts, readPages, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
+import { giveListItemsBodies, markPageArtifacts, readPages, structElements, tagNotes, type PdfObjects, type PdfUpdate } from './pdf-tags.ts'
 import { xmpPacket } from './pdf-xmp.ts'
 
 /** The document information offprint writes into every PDF. */
@@ -24,7 +24,7 @@ const ascii = new TextEncoder()
 /**
  * Add metadata and accessibility fixes to Chromium's PDF: a new Catalog with
  * /Lang, /ViewerPreferences and XMP /Metadata, the structure tree root with a
- * /RoleMap, footnotes retagged `Note`, links described, page contents with
+ * /RoleMap, footnotes retagged `Note`, list items with `LBody`, links described, page contents with
  * their untagged drawing marked as artifacts, and a new Info (Chromium's
  * holds the wall-clock time; the file must be the same on every build). Every
  * other object is copied byte for byte (see `writePdf`).
@@ -81,7 +81,7 @@ export function addPdfMetadata(bytes: Uint8Array, metadata: PdfMetadata): Uint8A
  */
 const roleMap: Record<string, string> = { Em: 'Span', Strong: 'Span', Aside: 'Note' }
 
-/** The structure tree root with its /RoleMap, and the footnotes tagged `Note` (see `tagNotes`). */
+/** The structure tree root with its /RoleMap, footnotes tagged `Note` and list items given bodies (see `pdf-tags.ts`). */
 function structureUpdates(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
   const ref = catalog.get(PDFName.of('StructTreeRoot'))
   if (!(ref instanceof PDFRef)) return []
@@ -90,8 +90,8 @@ function structureUpdates(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
   const map = objects.context.obj({})
   for (const [from, to] of Object.entries(roleMap)) map.set(PDFName.of(from), PDFName.of(to))
   root.set(PDFName.of('RoleMap'), map)
-  const notes = tagNotes(objects, root)
-  return [[ref, root], ...notes]
+  const elements = structElements(objects, root)
+  return [[ref, root], ...tagNotes(objects, root, elements), ...giveListItemsBodies(objects, elements)]
 }
 
 function text(value: string): PDFString | PDFHexString {

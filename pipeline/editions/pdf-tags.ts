@@ -19,10 +19,10 @@ export type PdfUpdate = readonly [PDFRef, PDFObject]
  * root's `/IDTree` with the IDs Chromium gave table headers. `root` is
  * changed in place when it needs a new `/IDTree`.
  */
-export function tagNotes(objects: PdfObjects, root: PDFDict): PdfUpdate[] {
+export function tagNotes(objects: PdfObjects, root: PDFDict, elements: ReadonlyArray<[PDFRef, PDFDict]>): PdfUpdate[] {
   const updates: PdfUpdate[] = []
   const ids: Array<[string, PDFString | PDFHexString, PDFRef]> = []
-  for (const [ref, element] of structElements(objects, root)) {
+  for (const [ref, element] of elements) {
     if (element.get(PDFName.of('S')) !== PDFName.of('Aside')) continue
     const id = `note-${ids.length + 1}`
     element.set(PDFName.of('S'), PDFName.of('Note'))
@@ -46,6 +46,49 @@ export function tagNotes(objects: PdfObjects, root: PDFDict): PdfUpdate[] {
   const ref = treeRef instanceof PDFRef ? treeRef : objects.allocate()
   root.set(PDFName.of('IDTree'), ref)
   updates.push([ref, tree])
+  return updates
+}
+
+/**
+ * PDF 1.7 gives a list item a label (`Lbl`) and a body (`LBody`); Chromium
+ * puts the item's content beside the label as it is. A lone `NonStruct` (the
+ * item's text) is retagged `LBody`; several elements are wrapped in a new one.
+ * An item holding marked content directly is left as it is.
+ */
+export function giveListItemsBodies(objects: PdfObjects, elements: ReadonlyArray<[PDFRef, PDFDict]>): PdfUpdate[] {
+  const updates: PdfUpdate[] = []
+  const byNumber = new Map(elements.map(([ref, element]) => [ref.objectNumber, element]))
+  for (const [ref, item] of elements) {
+    if (item.get(PDFName.of('S')) !== PDFName.of('LI')) continue
+    const k = item.get(PDFName.of('K'))
+    const kids = k instanceof PDFArray ? k.asArray() : k ? [k] : []
+    const children = kids.map((kid) => (kid instanceof PDFRef ? byNumber.get(kid.objectNumber) : undefined))
+    if (children.some((child) => !child)) continue
+    const body = kids.filter((_, index) => children[index]?.get(PDFName.of('S')) !== PDFName.of('Lbl')) as PDFRef[]
+    const only = body.length === 1 ? byNumber.get((body[0] as PDFRef).objectNumber) : undefined
+    if (body.length === 0 || only?.get(PDFName.of('S')) === PDFName.of('LBody')) continue
+    if (only?.get(PDFName.of('S')) === PDFName.of('NonStruct')) {
+      only.set(PDFName.of('S'), PDFName.of('LBody'))
+      updates.push([body[0] as PDFRef, only])
+      continue
+    }
+    const bodyRef = objects.allocate()
+    const wrapper = objects.context.obj({ Type: 'StructElem', S: 'LBody' })
+    wrapper.set(PDFName.of('P'), ref)
+    const bodyKids = PDFArray.withContext(objects.context)
+    for (const kid of body) {
+      bodyKids.push(kid)
+      const child = byNumber.get(kid.objectNumber) as PDFDict
+      child.set(PDFName.of('P'), bodyRef)
+      updates.push([kid, child])
+    }
+    wrapper.set(PDFName.of('K'), bodyKids)
+    const itemKids = PDFArray.withContext(objects.context)
+    for (const kid of kids) if (!body.includes(kid as PDFRef)) itemKids.push(kid)
+    itemKids.push(bodyRef)
+    item.set(PDFName.of('K'), itemKids)
+    updates.push([ref, item], [bodyRef, wrapper])
+  }
   return updates
 }
 
@@ -110,7 +153,7 @@ export function resolve(objects: PdfObjects, value: PDFObject | undefined): PDFO
 }
 
 /** The structure elements that are indirect objects, in document order. */
-function structElements(objects: PdfObjects, root: PDFDict): Array<[PDFRef, PDFDict]> {
+export function structElements(objects: PdfObjects, root: PDFDict): Array<[PDFRef, PDFDict]> {
   const found: Array<[PDFRef, PDFDict]> = []
   const seen = new Set<number>()
   const kids = (node: PDFDict): PDFObject[] => {

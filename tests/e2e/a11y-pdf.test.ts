@@ -265,6 +265,19 @@ describe('tagged PDF structure', () => {
     expect(orphans.map((tag) => tag.text.slice(0, 40))).toEqual([])
   })
 
+  it('gives every LI only a Lbl and an LBody', () => {
+    for (const source of [articlePath, samplerPath()]) {
+      const { tags } = pdfOf(source).structure
+      const children = tags.flatMap((tag, index) => {
+        if (tag.role !== 'LI') return []
+        const end = tags.findIndex((other, at) => at > index && other.depth <= tag.depth)
+        return tags.slice(index + 1, end === -1 ? undefined : end).filter((other) => other.depth === tag.depth + 1).map((other) => other.role)
+      })
+      if (source !== articlePath) expect(children).toContain('LBody')
+      expect(children.filter((role) => role !== 'Lbl' && role !== 'LBody')).toEqual([])
+    }
+  })
+
   it('marks every piece of drawn text as tagged content or an artifact (running heads, page numbers)', () => {
     expect(pdfOf(articlePath).structure.untagged).toEqual([])
   })
