@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Root } from 'hast'
 import { VFile } from 'vfile'
@@ -145,10 +145,17 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
  * source, its glossaries and its images (`inputs`, relative to `sourceDir`).
  */
 async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string[]): Promise<Record<EditionName, string>> {
-  const source = (await job.hashes.hashOf(job.sourcePath)) ?? 'missing'
-  // An `entry.json` from elsewhere must not make the build read outside the source folder.
-  const inside = inputs.filter((input) => path.resolve(sourceDir, input).startsWith(sourceDir + path.sep))
-  const images = await Promise.all(inside.map(async (input) => `${input}\0${(await job.hashes.hashOf(path.join(sourceDir, input))) ?? 'missing'}`))
+  // Only files whose real path (links followed) is in the source folder are read, as
+  // the editions do; a link leading out, or a path from a foreign `entry.json`, is not.
+  const realDir = await realpath(sourceDir).catch(() => sourceDir)
+  const hashInside = async (file: string): Promise<string> => {
+    const real = await realpath(file).catch(() => undefined)
+    if (!real) return 'missing'
+    if (!real.startsWith(realDir + path.sep)) return 'outside'
+    return (await job.hashes.hashOf(real)) ?? 'missing'
+  }
+  const source = await hashInside(job.sourcePath)
+  const images = await Promise.all(inputs.map(async (input) => `${input}\0${await hashInside(path.resolve(sourceDir, input))}`))
   const parts = [source, ...job.glossaryHashes, ...images]
   return Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, parts)])) as Record<EditionName, string>
 }
@@ -159,8 +166,8 @@ function fail(file: VFile, edition: EditionName, error: unknown): void {
     place: { line: 1, column: 1 },
     ruleId: 'edition-failed',
     source: messageSource,
-    cause: error instanceof Error ? error : new Error(String(error)),
   })
+  // Not the error itself as `cause`: the reporter would print its stack.
   message.fatal = true
 }
 

@@ -162,7 +162,8 @@ async function main(): Promise<number> {
   try {
     const started = performance.now()
     const progress = verbosity === 'quiet' ? undefined : progressHooks(process.stderr)
-    const result = await build({ ...options, check: command === 'check' }, progress)
+    // Every source parses in a worker thread, under its time limit.
+    const result = await build({ ...options, check: command === 'check', isolate: true }, progress)
     progress?.finish()
     if (parsed.json) await writeFile(parsed.json, JSON.stringify(jsonReport(result), null, 2) + '\n')
     const text = formatReport(result.files, verbosity)

@@ -55,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     const progress = verbosity !== 'quiet' && (first || process.stderr.isTTY === true) ? progressHooks(process.stderr) : undefined
     let result: BuildReport
     try {
-      result = await build({ ...buildOptions, force: first && force }, progress)
+      result = await build({ ...buildOptions, force: first && force, isolate: true }, progress)
     } catch (error) {
       progress?.finish()
       const err = error as NodeJS.ErrnoException

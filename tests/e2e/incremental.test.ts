@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile, appendFile, readdir, mkdir, stat } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, realpath, rm, symlink, utimes, writeFile, appendFile, readdir, mkdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { crc32, deflateSync } from 'node:zlib'
 import path from 'node:path'
@@ -53,6 +53,22 @@ describe('incremental builds', () => {
     expect(await readFile(path.join(dir, 'dist', 'a1', 'assets', 'images', 'dot.png'))).toEqual(png(2))
     await rm(path.join(source, 'images', 'dot.png'))
     expect(statuses(await run())).toMatchObject({ 'a1.md': 'built' })
+  })
+
+  it('never reads an image whose link leads outside the source folder, even to hash it', async () => {
+    const cacheFile = path.join(dir, 'hashes.json')
+    const secret = path.join(dir, 'secret.png')
+    await writeFile(secret, png(3))
+    await utimes(secret, new Date('2020-01-01'), new Date('2020-01-01'))
+    await symlink(secret, path.join(source, 'linked.png'))
+    await writeFile(path.join(source, 'a1.md'), `${article(1)}\n![Linked](linked.png)\n`)
+    await utimes(path.join(source, 'a1.md'), new Date('2020-01-01'), new Date('2020-01-01'))
+    const report = await run({ hashCacheFile: cacheFile })
+    expect(report.files.flatMap((file) => file.messages.map((message) => message.ruleId))).toContain('link-outside')
+    await run({ hashCacheFile: cacheFile })
+    // The cache remembers every file hashed: the source, never the secret.
+    const remembered = Object.keys(JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, unknown>)
+    expect(remembered).toEqual([await realpath(path.join(source, 'a1.md'))])
   })
 
   it('a no-op build leaves index.html untouched', async () => {
