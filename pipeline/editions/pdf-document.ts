@@ -59,7 +59,7 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   const termUses = markTermUses(tree, input.article)
   if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
   keepInlineLang(tree)
-  collapseHeadingSpace(tree)
+  collapseBlockSpace(tree)
   const ownTitle = meta.titleFromContent ? takeFirstH1(tree) : undefined
 
   const html = h('html', { lang: meta.lang }, [
@@ -112,21 +112,40 @@ function takeFirstH1(tree: Root): Element | undefined {
 }
 
 /**
- * Chromium leaves out the space where a line wraps, so a wrapped heading reads
- * "theJanuary" in the PDF's tags and bookmarks. Print CSS keeps heading spaces
- * (`white-space: pre-wrap`); this collapses them first, so nothing else changes.
+ * Chromium draws no space where a line wraps, so the PDF's tags (and a wrapped
+ * heading's bookmark) would read "theJanuary". Print CSS keeps the spaces of
+ * headings and paragraphs (`white-space: pre-wrap`), where a line-end space is
+ * drawn; this collapses their white space first, across inline elements as a
+ * browser would, so the lines break where they did. Notes keep normal spacing.
  */
-function collapseHeadingSpace(tree: Root): void {
+function collapseBlockSpace(tree: Root): void {
   visit(tree, 'element', (node) => {
-    if (!/^h[1-6]$/.test(node.tagName)) return undefined
-    const texts: Text[] = []
-    visit(node, 'text', (text) => {
-      text.value = text.value.replace(/[ \t\n\r\f]+/g, ' ')
-      texts.push(text)
+    if (node.tagName !== 'p' && !/^h[1-6]$/.test(node.tagName)) return undefined
+    let last: Text | undefined
+    let afterSpace = true
+    const trimLast = (): void => {
+      if (last) last.value = last.value.trimEnd()
+    }
+    visit(node, (child) => {
+      if (child.type === 'element') {
+        const classes = child.properties.className
+        if (Array.isArray(classes) && classes.includes('footnote')) return SKIP
+        if (child.tagName === 'br') {
+          trimLast()
+          afterSpace = true
+        } else if (child.tagName === 'img') afterSpace = false
+        return undefined
+      }
+      if (child.type !== 'text') return undefined
+      child.value = child.value.replace(/[ \t\n\r\f]+/g, ' ')
+      if (afterSpace) child.value = child.value.replace(/^ /, '')
+      if (child.value !== '') {
+        afterSpace = child.value.endsWith(' ')
+        last = child
+      }
+      return undefined
     })
-    const [first, last] = [texts[0], texts.at(-1)]
-    if (first) first.value = first.value.trimStart()
-    if (last) last.value = last.value.trimEnd()
+    trimLast()
     return SKIP
   })
 }
