@@ -19,11 +19,9 @@ const kind = new Uint8Array(256)
 for (const code of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) kind[code] = 1
 for (const char of '()<>[]{}/%') kind[char.charCodeAt(0)] = 2
 const isRegular = (code: number): boolean => kind[code] === 0
-/** Operands that are not delimited: numbers (`-1.5`, `.5`) and `true`, `false`, `null`. */
-const isOperand = (word: string): boolean => {
-  const first = word.charCodeAt(0)
-  return (first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e || word === 'true' || word === 'false' || word === 'null'
-}
+/** A number's first character: a digit, `+`, `-` or `.`. */
+const isNumberStart = (code: number): boolean => (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e
+const keywords = new Set(['true', 'false', 'null'])
 
 const textShowing = new Set(['Tj', 'TJ', "'", '"'])
 const pathPainting = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n'])
@@ -128,8 +126,9 @@ export function operations(source: string): Operation[] {
     } else {
       const start = at
       while (at < length && isRegular(source.charCodeAt(at) & 0xff)) at++
-      const word = source.slice(start, at)
-      if (isOperand(word)) {
+      // Most tokens are numbers: told apart by their first character, without slicing them out.
+      const word = isNumberStart(code) ? '' : source.slice(start, at)
+      if (word === '' || keywords.has(word)) {
         mark(start)
         continue
       }

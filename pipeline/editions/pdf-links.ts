@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib'
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
+import type { Operation } from './pdf-artifacts.ts'
 import { resolve, type PdfObjects, type PdfPage, type PdfUpdate } from './pdf-tags.ts'
 
 /**
@@ -100,10 +101,10 @@ function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, Font
       const mcid = marks.findLast((mark) => mark.mcid !== undefined)?.mcid
       if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
     }
+    const operands = (op: Operation): string => source.slice(op.start, op.end - op.name.length)
     for (const op of ops) {
-      const operands = (): string => source.slice(op.start, op.end - op.name.length)
       if (op.name === 'BDC') {
-        const properties = operands()
+        const properties = operands(op)
         const mcid = /\/MCID\s+(\d+)/.exec(properties)?.[1]
         // Chromium draws a soft hyphen as a space glyph with `/ActualText <FEFF00AD>`.
         const actual = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(properties)?.[1]
@@ -111,10 +112,10 @@ function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, Font
         marks.push({ ...(mcid === undefined ? {} : { mcid: Number(mcid) }), actual: actual !== undefined })
       } else if (op.name === 'BMC') marks.push({ actual: false })
       else if (op.name === 'EMC') marks.pop()
-      else if (op.name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(operands())?.[1] ?? '')
+      else if (op.name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(operands(op))?.[1] ?? '')
       else if ((op.name === 'Tj' || op.name === 'TJ') && font && !marks.some((mark) => mark.actual)) {
         let shown = ''
-        for (const match of operands().matchAll(/<([0-9A-Fa-f\s]*)>/g)) shown += decode(font, (match[1] ?? '').replace(/\s+/g, ''))
+        for (const match of operands(op).matchAll(/<([0-9A-Fa-f\s]*)>/g)) shown += decode(font, (match[1] ?? '').replace(/\s+/g, ''))
         append(shown)
       }
     }
