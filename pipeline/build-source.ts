@@ -1,4 +1,5 @@
-import { readFile, realpath, stat } from 'node:fs/promises'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Root } from 'hast'
 import { VFile } from 'vfile'
@@ -147,9 +148,9 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
 async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string[]): Promise<Record<EditionName, string>> {
   // Only files whose real path (links followed) is in the source folder are read, as
   // the editions do; a link leading out, or a path from a foreign `entry.json`, is not.
-  const realDir = await realpath(sourceDir).catch(() => sourceDir)
+  const realDir = realPath(sourceDir) ?? sourceDir
   const hashInside = async (file: string): Promise<string> => {
-    const real = await realpath(file).catch(() => undefined)
+    const real = realPath(file)
     if (!real) return 'missing'
     if (!real.startsWith(realDir + path.sep)) return 'outside'
     return (await job.hashes.hashOf(real)) ?? 'missing'
@@ -158,6 +159,15 @@ async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string
   const images = await Promise.all(inputs.map(async (input) => `${input}\0${await hashInside(path.resolve(sourceDir, input))}`))
   const parts = [source, ...job.glossaryHashes, ...images]
   return Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, parts)])) as Record<EditionName, string>
+}
+
+/** The real path of `file` (links followed), or undefined when it does not exist. */
+function realPath(file: string): string | undefined {
+  try {
+    return realpathSync.native(file)
+  } catch {
+    return undefined
+  }
 }
 
 /** An edition writer's failure becomes an error on the source. */
@@ -196,15 +206,19 @@ async function freshEditions(folder: string, previous: IndexEntry | undefined, k
   const fresh: EditionName[] = []
   for (const [edition, key] of Object.entries(keys) as Array<[EditionName, string]>) {
     if (previous.keys[edition] !== key) continue
-    const present = await Promise.all(editionFiles(edition, previous.slug).filter((name) => name !== 'cover.png').map((name) => stat(path.join(folder, name)).then(() => true, () => false)))
-    if (present.every(Boolean)) fresh.push(edition)
+    if (editionFiles(edition, previous.slug).every((name) => name === 'cover.png' || existsSync(path.join(folder, name)))) fresh.push(edition)
   }
   return fresh
 }
 
 export async function readEntry(folder: string): Promise<IndexEntry | undefined> {
-  const text = await readFile(path.join(folder, 'entry.json'), 'utf8').catch(() => undefined)
-  if (!text) return undefined
+  // Synchronous, like the other checks of a no-op build: one small file, read faster than a promise settles.
+  let text: string
+  try {
+    text = readFileSync(path.join(folder, 'entry.json'), 'utf8')
+  } catch {
+    return undefined
+  }
   try {
     return JSON.parse(text) as IndexEntry
   } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from './write-atomic.ts'
@@ -39,7 +40,8 @@ export async function openHashCache(cacheFile: string = defaultHashCacheFile): P
   const pending = new Map<string, Promise<string | undefined>>()
   let changed = false
   const hashOf = async (file: string): Promise<string | undefined> => {
-    const info = await stat(file).catch(() => undefined)
+    // Synchronous: on a no-op build this stat is all the work, and a promise costs more than it.
+    const info = statSync(file, { throwIfNoEntry: false })
     if (!info?.isFile()) return undefined
     const old = known.get(file)
     if (old && old[0] === info.size && old[1] === info.mtimeMs && old[2] === info.ino) {

@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 
 /** A source to build and the folder its search for glossaries stops at. */
@@ -29,7 +30,8 @@ export async function collectSources(paths: readonly string[]): Promise<SourceRe
 }
 
 async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true })
+  // Synchronous: a thousand folders listed one by one through promises cost a tenth of a second.
+  const entries = readdirSync(dir, { withFileTypes: true })
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const files: string[] = []
   for (const entry of entries) {

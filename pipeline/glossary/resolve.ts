@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { GlossaryEntry } from '../config.ts'
 import { loadGlossary, type LoadedGlossary } from './load.ts'
@@ -21,8 +21,7 @@ export async function glossaryFor(sourcePath: string, root: string, cache: Map<s
   for (const folder of folders) {
     const file = path.join(folder, 'glossary.yaml')
     if (!cache.has(file)) {
-      const exists = await access(file).then(() => true, () => false)
-      if (!exists) continue
+      if (!existsSync(file)) continue
       cache.set(file, loadGlossary(file))
     }
     const glossary = await (cache.get(file) as Promise<LoadedGlossary>)
