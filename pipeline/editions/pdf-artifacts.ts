@@ -28,34 +28,75 @@ const pathPainting = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n
 const xobjectPainting = new Set(['Do', 'sh', 'BI'])
 const marking = new Set(['BDC', 'BMC', 'EMC'])
 
-const open = '/Artifact BMC\n'
+/** The page's height and the heights of its top and bottom margins, in points. */
+export interface PageBands {
+  height: number
+  top: number
+  bottom: number
+}
+
+/** Text in a page margin is a running head or foot: a pagination artifact (PDF/UA-1 7.8); other bare drawing is an untyped one. */
+type ArtifactKind = 'Header' | 'Footer' | 'other'
+const opening: Record<ArtifactKind, string> = {
+  Header: '/Artifact <</Type /Pagination /Subtype /Header>> BDC\n',
+  Footer: '/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n',
+  other: '/Artifact BMC\n',
+}
 const close = 'EMC\n'
 
-/** The content stream (as latin1 text, with its operations) with its bare drawing marked as artifacts, or undefined when it has none. */
-export function markArtifacts(source: string, ops: readonly Operation[] = operations(source)): Uint8Array | undefined {
+type Matrix = [number, number, number, number, number, number]
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5],
+]
+
+/**
+ * The content stream (as latin1 text, with its operations) with its bare
+ * drawing marked as artifacts, or undefined when it has none. With the
+ * page's bands, text in its top or bottom margin is a pagination artifact.
+ */
+export function markArtifacts(source: string, ops: readonly Operation[] = operations(source), page?: PageBands): Uint8Array | undefined {
   const pieces: string[] = []
   let copied = 0
   const insert = (at: number, text: string): void => {
     pieces.push(source.slice(copied, at), text)
     copied = at
   }
+  const numbers = (op: Operation): number[] => source.slice(op.start, op.end - op.name.length).trim().split(/\s+/).map(Number)
   let depth = 0
-  let inArtifact = false
+  let open: ArtifactKind | undefined
   let inText = false
-  const begin = (at: number): void => {
-    if (inArtifact || depth > 0) return
-    insert(at, open)
-    inArtifact = true
-  }
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0]
+  const saved: Matrix[] = []
   const end = (at: number): void => {
-    if (!inArtifact) return
+    if (!open) return
     insert(at, close)
-    inArtifact = false
+    open = undefined
+  }
+  const begin = (at: number, kind: ArtifactKind = 'other'): void => {
+    if (depth > 0 || kind === open) return
+    end(at)
+    insert(at, opening[kind])
+    open = kind
+  }
+  /** Where a text object's first `Tm` puts its text: in a margin band, or not. */
+  const kindOfText = (inner: readonly Operation[]): ArtifactKind => {
+    const tm = inner.find((other) => other.name === 'Tm')
+    if (!page || !tm) return 'other'
+    const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = numbers(tm)
+    const y = multiply([a, b, c, d, e, f], ctm)[5]
+    return y > page.height - page.top ? 'Header' : y < page.bottom ? 'Footer' : 'other'
   }
 
   for (let index = 0; index < ops.length; index++) {
     const op = ops[index] as Operation
-    if (op.name === 'BDC' || op.name === 'BMC') {
+    if (op.name === 'q') saved.push(ctm)
+    else if (op.name === 'Q') ctm = saved.pop() ?? ctm
+    else if (op.name === 'cm') {
+      const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = numbers(op)
+      ctm = multiply([a, b, c, d, e, f], ctm)
+    } else if (op.name === 'BDC' || op.name === 'BMC') {
       end(op.start)
       depth++
     } else if (op.name === 'EMC') {
@@ -65,7 +106,7 @@ export function markArtifacts(source: string, ops: readonly Operation[] = operat
       const inner = ops.slice(index + 1, last)
       if (depth === 0 && !inner.some((other) => marking.has(other.name))) {
         // A text object with no marks of its own: one unit.
-        if (inner.some((other) => textShowing.has(other.name))) begin(op.start)
+        if (inner.some((other) => textShowing.has(other.name))) begin(op.start, kindOfText(inner))
         index = last
       } else {
         // Marks inside: an artifact must begin and end within the text object.
@@ -86,7 +127,7 @@ export function markArtifacts(source: string, ops: readonly Operation[] = operat
     }
   }
   if (pieces.length === 0) return undefined
-  pieces.push(source.slice(copied), inArtifact ? `\n${close}` : '')
+  pieces.push(source.slice(copied), open ? `\n${close}` : '')
   return Buffer.from(pieces.join(''), 'latin1')
 }
 

@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib'
-import { PDFArray, PDFContext, PDFDict, PDFName, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib'
+import { PDFArray, PDFContext, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
 import { markArtifacts, operations, type Operation } from './pdf-artifacts.ts'
 
 /** Access to the original file's objects while an incremental update is made. */
@@ -132,12 +132,18 @@ export function readPages(objects: PdfObjects, catalog: PDFDict): PdfPage[] {
   return pages
 }
 
+/** The page margins of `templates/print.css` (`@page { margin: 22mm 20mm 24mm }`), in points: where running heads and page numbers are. */
+const margins = { top: (22 / 25.4) * 72, bottom: (24 / 25.4) * 72 }
+
 /** Every page content stream with its untagged drawing marked as artifacts (see `markArtifacts`). */
 export function markPageArtifacts(objects: PdfObjects, pages: readonly PdfPage[]): PdfUpdate[] {
   const updates: PdfUpdate[] = []
-  for (const { contents } of pages) {
+  for (const { dict, contents } of pages) {
+    const box = resolve(objects, dict.get(PDFName.of('MediaBox')))
+    const [, bottom, , top] = box instanceof PDFArray ? box.asArray().map((value) => (value instanceof PDFNumber ? value.asNumber() : 0)) : []
+    const bands = top !== undefined && bottom !== undefined ? { height: top - bottom, ...margins } : undefined
     for (const { ref, stream, source, ops } of contents) {
-      const marked = markArtifacts(source, ops)
+      const marked = markArtifacts(source, ops, bands)
       if (!marked) continue
       const dict = stream.dict.clone(objects.context)
       dict.delete(PDFName.of('DecodeParms'))

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, PDFHexString } from 'pdf-lib'
+import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, PDFHexString } from 'pdf-lib'
 import { visit } from 'unist-util-visit'
 import { fromXml } from 'xast-util-from-xml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -295,6 +295,15 @@ describe('tagged PDF structure', () => {
     expect(artifacts.length).toBeGreaterThan(0)
     // A page's number is its only artifact number: a footnote call drawn as an artifact would show here.
     expect(artifacts.filter(({ page, text }) => text !== String(page) && !heads.has(text))).toEqual([])
+    // Running heads (not on the first page) and page numbers are pagination artifacts (PDF/UA-1 7.8).
+    const document = await PDFDocument.load(data, { updateMetadata: false })
+    const bands = document.getPages().map((page) => {
+      const contents = page.node.Contents()
+      const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => document.context.lookup(ref)) : [contents]
+      const source = streams.map((stream) => (stream instanceof PDFRawStream ? Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1') : '')).join('\n')
+      return ['Header', 'Footer'].filter((band) => source.includes(`/Artifact <</Type /Pagination /Subtype /${band}>> BDC`)).join(' ')
+    })
+    expect(bands).toEqual(['Footer', 'Header Footer', 'Header Footer', 'Header Footer'])
   })
 })
 

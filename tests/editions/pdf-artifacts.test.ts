@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { markArtifacts } from '../../pipeline/editions/pdf-artifacts.ts'
+import { markArtifacts, operations, type PageBands } from '../../pipeline/editions/pdf-artifacts.ts'
 
 /** `markArtifacts` on a content stream written with one operation per line, or `unchanged`. */
-function mark(lines: readonly string[]): string[] | 'unchanged' {
-  const marked = markArtifacts(lines.join('\n'))
+function mark(lines: readonly string[], page?: PageBands): string[] | 'unchanged' {
+  const source = lines.join('\n')
+  const marked = markArtifacts(source, operations(source), page)
   return marked ? Buffer.from(marked).toString('latin1').split('\n').filter(Boolean) : 'unchanged'
 }
 
@@ -33,6 +34,18 @@ describe('markArtifacts', () => {
   it('reads strings, names and inline images as operands, not operators', () => {
     expect(mark(['/P <</MCID 3 >>BDC', 'BT', '(BDC \\) EMC ET) Tj', 'ET', 'EMC', 'BI /W 1 /H 1 ID', 'xEI ', 'EI', '/Im1 Do'])).toEqual([
       '/P <</MCID 3 >>BDC', 'BT', '(BDC \\) EMC ET) Tj', 'ET', 'EMC', '/Artifact BMC', 'BI /W 1 /H 1 ID', 'xEI ', 'EI', '/Im1 Do', 'EMC',
+    ])
+  })
+
+  it('types text in the top and bottom margins as pagination artifacts (running heads, page numbers), through the CTM', () => {
+    const a4 = { height: 841.92, top: 62.4, bottom: 68 }
+    const text = (y: number) => ['BT', `1 0 0 -1 75 ${y} Tm`, '<0014> Tj', 'ET']
+    expect(mark(['q', '.75 0 0 -.75 0 841.92 cm', ...text(1062), ...text(40), ...text(500), 'Q', ...text(20)], a4)).toEqual([
+      'q', '.75 0 0 -.75 0 841.92 cm',
+      '/Artifact <</Type /Pagination /Subtype /Footer>> BDC', ...text(1062), 'EMC',
+      '/Artifact <</Type /Pagination /Subtype /Header>> BDC', ...text(40), 'EMC',
+      '/Artifact BMC', ...text(500), 'Q',
+      'EMC', '/Artifact <</Type /Pagination /Subtype /Footer>> BDC', ...text(20), 'EMC',
     ])
   })
 })
