@@ -521,7 +521,6 @@ describe('bad input in every edition: HTML, PDF, EPUB', () => {
     }
   }, 120_000)
 
-  // Known defect, issue 6 open: image bytes/SVG not yet checked in assets.ts, PDF links to local files, worker causes.
   it('puts no script, launch action or local address in any PDF', async () => {
     for (const folder of result.outputOf.values()) {
       const slug = path.basename(folder)
