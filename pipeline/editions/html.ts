@@ -7,7 +7,7 @@ import type { EditionName } from '../config.ts'
 import { uiStrings } from '../strings.ts'
 import type { EditionFile, EditionInput } from './edition.ts'
 import { relevelHeadings } from './heading-levels.ts'
-import { addPreviews } from './html-previews.ts'
+import { addPreviews, dismissPreviewsScript } from './html-previews.ts'
 import { titleBlock } from './title-block.ts'
 import { tocList } from './toc.ts'
 
@@ -28,7 +28,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const strings = uiStrings(meta.lang)
   const css = await readFile(path.join(input.templatesDir, 'site.css'), 'utf8')
   const tree = structuredClone(input.tree)
-  addPreviews(tree, article)
+  const previews = addPreviews(tree, article)
   const header = titleBlock(meta, tree)
   // The title is the page's only h1; the document's headings follow it without skipping a level.
   relevelHeadings(tree, 2)
@@ -60,6 +60,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
             h('nav', { ariaLabel: strings.editions }, [h('ul', [h('li', [h('a', { href: '../index.html' }, [h('span', { ariaHidden: 'true' }, '↑ '), strings.allArticles])]), ...editionLinks])]),
             meta.license ? h('p.license', meta.license) : undefined,
           ]),
+          previews > 0 ? h('script', dismissPreviewsScript) : undefined,
         ]),
       ]),
     ],

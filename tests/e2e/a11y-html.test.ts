@@ -183,6 +183,33 @@ describe('HTML edition, specifics', () => {
     })
   })
 
+  it('Escape dismisses the preview shown on focus or hover, until another link is reached (WCAG 1.4.13)', async () => {
+    await session.withPage({ allow: [path.join(out, 'dist')] }, async (page) => {
+      await page.setViewport({ width: 1024, height: 768 })
+      // The page's own script runs here, as in a reader's browser.
+      await page.setJavaScriptEnabled(true)
+      await page.goto(pageUrl(articlePath))
+      const shown = (selector: string) => page.$eval(selector, (link) => {
+        const tip = document.getElementById(link.getAttribute('aria-describedby') ?? '')
+        return tip ? getComputedStyle(tip).display !== 'none' : undefined
+      })
+      const [first, second] = await page.$$eval('a.glossary-term, a[data-footnote-ref]', (links) => links.slice(0, 2).map((link) => `#${CSS.escape(link.id)}`))
+      expect(await tabTo(page, first as string)).toBe(true)
+      expect(await shown(first as string)).toBe(true)
+      await page.keyboard.press('Escape')
+      expect(await shown(first as string)).toBe(false)
+      expect(await tabTo(page, second as string)).toBe(true)
+      expect(await shown(second as string)).toBe(true)
+      // Hover: the pointer stays on the link, the preview goes; moving to another link shows its own.
+      await page.hover(first as string)
+      expect(await shown(first as string)).toBe(true)
+      await page.keyboard.press('Escape')
+      expect(await shown(first as string)).toBe(false)
+      await page.hover(second as string)
+      expect(await shown(second as string)).toBe(true)
+    })
+  })
+
   it('previews stay on screen at 320 CSS px (reflow)', async () => {
     await session.withPage({ allow: [path.join(out, 'dist')] }, async (page) => {
       await page.setViewport({ width: 320, height: 640 })

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Element, Root } from 'hast'
 import { select, selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
+import { dismissPreviewsScript } from '../../pipeline/editions/html-previews.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildReport } from '../../pipeline/build.ts'
 import { defaultBuildOptions } from '../../pipeline/config.ts'
@@ -51,7 +52,8 @@ describe('HTML edition of the article', () => {
   it('works offline: inline CSS, no external request, no active content', async () => {
     const { html, tree } = await page(slug)
     expect(selectAll('link[rel=stylesheet], script[src], img[src^="http"], iframe', tree)).toEqual([])
-    expect(selectAll('script', tree).every((s) => s.properties.type === 'application/ld+json')).toBe(true)
+    // JSON-LD, and the one script: Escape closes a preview (WCAG 1.4.13); nothing else.
+    expect(selectAll('script', tree).map((s) => (s.properties.type === 'application/ld+json' ? 'json-ld' : toString(s)))).toEqual(['json-ld', dismissPreviewsScript])
     expect(html).not.toMatch(/\son[a-z]+=/i)
     expect(html).not.toMatch(/javascript:/i)
     expect(select('style', tree)).toBeDefined()
