@@ -41,6 +41,8 @@ export interface SourceJob {
   /** The source's output folder name, unique in the build. */
   slug: string
   browser: () => Promise<Session>
+  /** Package the EPUB around its cover: in a worker when the build has a pool; default in this thread. */
+  packageEpub?: import('./editions/epub.ts').EpubPackager
   templatesDir: string
 }
 
@@ -192,7 +194,7 @@ async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: 
     return { files: collect(pdf, file), printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
   }
   const { writeEpub } = await import('./editions/epub.ts')
-  return { files: collect(await writeEpub(input, await job.browser()), file) }
+  return { files: collect(await writeEpub(input, await job.browser(), job.packageEpub), file) }
 }
 
 /** The files an edition owns in its folder. */

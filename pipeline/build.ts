@@ -17,6 +17,8 @@ import { collectSources, type SourceRef } from './sources.ts'
 import { writeFileAtomic } from './write-atomic.ts'
 import { openHashCache } from './hash-cache.ts'
 import type { PreparePool } from './worker-pool.ts'
+import type { EditionInput } from './editions/edition.ts'
+import type { EpubResult } from './editions/epub-book.ts'
 import type { Prepared, PrepareRequest } from './prepare-source.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
@@ -111,6 +113,9 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     }
     return (await import('./prepare-source.ts')).prepareSource(request)
   }
+  // The EPUB's cover needs the browser, here; its packaging goes to the pool when this build has one.
+  const packageEpub = async (input: EditionInput, cover: Uint8Array): Promise<EpubResult> =>
+    pool ? (await pool).packageEpub(input, cover) : (await import('./editions/epub-book.ts')).packageEpub(input, cover)
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -160,6 +165,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       paper: options.paper,
       browser,
       prepare,
+      packageEpub,
       templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
