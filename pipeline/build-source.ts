@@ -72,6 +72,10 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   if (previous && fresh.size === job.editions.length) {
     return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings: {}, terms: previous.terms ?? [] }
   }
+  // A stale PDF or EPUB needs the browser: start it while the source is parsed. A launch
+  // failure is handled where the edition awaits it; the catch here only keeps it from
+  // being an unhandled rejection when parsing fails first.
+  if (!job.check && job.editions.some((edition) => edition !== 'html' && !fresh.has(edition))) job.browser().catch(() => undefined)
 
   const prepared = await job.prepare({
     sourcePath: job.sourcePath,
@@ -99,11 +103,13 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   let printPages = stored && keys.pdf !== undefined && stored.key === keys.pdf ? stored : undefined
   if (both && !fresh.has('pdf')) fresh.delete('epub')
   if (both && !fresh.has('epub') && !printPages) fresh.delete('pdf')
+  // The EPUB's cover needs only the metadata: it renders on a second page while the PDF is laid out.
+  const cover = job.editions.includes('epub') && !fresh.has('epub') ? startCover(article.meta, job) : undefined
   for (const edition of [...job.editions].sort((a, b) => Number(a === 'epub') - Number(b === 'epub'))) {
     if (fresh.has(edition) || edition === 'html') continue
     const started = performance.now()
     try {
-      const made = await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root, ...(printPages ? { printPages } : {}) }, file, job)
+      const made = await writeEdition(edition, { ...input, tree: structuredClone(tree) as Root, ...(printPages ? { printPages } : {}) }, file, job, cover)
       files.push(...made.files)
       if (made.printPages && keys.pdf !== undefined) printPages = { ...made.printPages, key: keys.pdf }
     } catch (error) {
@@ -186,15 +192,22 @@ function fail(file: VFile, edition: EditionName, error: unknown): void {
 /** `entry.json` as written here: the index entry, and where the pages of the PDF begin (for an EPUB built later). */
 type StoredEntry = IndexEntry & { printPages?: PrintPages & { key: string } }
 
+/** The EPUB's cover, rendering; its failure is the EPUB edition's, reported where it is awaited. */
+function startCover(meta: ArticleMeta, job: SourceJob): Promise<Uint8Array> {
+  const cover = Promise.all([import('./editions/epub-cover.ts'), job.browser()]).then(([{ renderCover }, session]) => renderCover(meta, job.templatesDir, session))
+  cover.catch(() => undefined)
+  return cover
+}
+
 /** Write one edition; the PDF also says where its pages begin. */
-async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: VFile, job: SourceJob): Promise<{ files: EditionFile[]; printPages?: PrintPages }> {
+async function writeEdition(edition: 'pdf' | 'epub', input: EditionInput, file: VFile, job: SourceJob, cover?: Promise<Uint8Array>): Promise<{ files: EditionFile[]; printPages?: PrintPages }> {
   if (edition === 'pdf') {
     const { writePdf } = await import('./editions/pdf.ts')
     const pdf = await writePdf(input, await job.browser())
     return { files: collect(pdf, file), printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
   }
   const { writeEpub } = await import('./editions/epub.ts')
-  return { files: collect(await writeEpub(input, await job.browser(), job.packageEpub), file) }
+  return { files: collect(await writeEpub(input, await job.browser(), job.packageEpub, cover), file) }
 }
 
 /** The files an edition owns in its folder. */

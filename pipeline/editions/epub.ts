@@ -13,12 +13,13 @@ export type EpubPackager = (input: EditionInput, cover: Uint8Array) => Promise<E
  * (`session`, or a browser started and closed here), the only part that needs
  * the browser and so this thread; then the book packaged around it by
  * `packageEpub` (`epub-book.ts`), here or by `pack` (default: in this thread).
+ * A caller that started rendering the cover already passes it as `cover`.
  * Rebuilding the same input gives the same bytes.
  */
-export async function writeEpub(input: EditionInput, session?: BrowserSession, pack: EpubPackager = packageEpub): Promise<EpubResult> {
+export async function writeEpub(input: EditionInput, session?: BrowserSession, pack: EpubPackager = packageEpub, cover?: Promise<Uint8Array>): Promise<EpubResult> {
   const { meta } = input.article
-  const cover = session ? await renderCover(meta, input.templatesDir, session) : await withOwnBrowser((own) => renderCover(meta, input.templatesDir, own))
-  return pack(input, cover)
+  const png = cover ? await cover : session ? await renderCover(meta, input.templatesDir, session) : await withOwnBrowser((own) => renderCover(meta, input.templatesDir, own))
+  return pack(input, png)
 }
 
 async function withOwnBrowser<T>(work: (session: BrowserSession) => Promise<T>): Promise<T> {
