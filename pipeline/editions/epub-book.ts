@@ -10,6 +10,7 @@ import { bookNavigation, type NcxPoint } from './epub-nav.ts'
 import { pageListNav } from './epub-pages.ts'
 import { packEpub, type ContentDocument, type PackagedResource } from './epub-package.ts'
 import { toXhtmlFragment } from './epub-xhtml.ts'
+import { editionStylesheet } from './stylesheet.ts'
 
 /** A problem the EPUB edition found; the build puts it on the article's file. */
 export interface EpubWarning {
@@ -26,7 +27,7 @@ export interface EpubResult {
 /**
  * The EPUB edition's CPU work, without the browser: XHTML of the article and
  * its glossary, navigation, and the book packaged by epub-gen-memory through
- * its template options (`templates/epub-*.ejs`, `templates/epub.css`) around
+ * its template options (`templates/epub-*.ejs`, `templates/epub.css` and `align.css`) around
  * the `cover` PNG already rendered. Local images are packaged; nothing is
  * fetched. With the PDF of the same run (`input.printPages`), the book has
  * that PDF's page numbers: page-break markers and a page-list. Its inputs are
@@ -44,9 +45,10 @@ export async function packageEpub(input: EditionInput, cover: Uint8Array): Promi
   const paged = printEdition !== undefined
   const book = packageMetadata(article.slug, meta, input.epoch, { images: bodies.images, notes: article.notes.length > 0, ...(paged ? { printEdition } : {}) })
   const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
-  const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all(
-    ['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs', 'epub.css'].map(template),
-  )
+  const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all([
+    ...['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs'].map(template),
+    editionStylesheet(templatesDir, 'epub.css'),
+  ])
   const documents: ContentDocument[] = [{ id: 'text', filename: textFile, title: meta.title, body: toXhtmlFragment(bodies.text), content: '' }]
   if (bodies.glossary) {
     documents.push({ id: 'glossary', filename: glossaryFile, title: uiStrings(meta.lang).glossary, properties: 'glossary', body: toXhtmlFragment(bodies.glossary), content: '' })

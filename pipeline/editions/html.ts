@@ -7,6 +7,7 @@ import type { EditionName } from '../config.ts'
 import { uiStrings } from '../strings.ts'
 import type { EditionFile, EditionInput } from './edition.ts'
 import { relevelHeadings } from './heading-levels.ts'
+import { editionStylesheet } from './stylesheet.ts'
 import { addPreviews, dismissPreviewsScript } from './html-previews.ts'
 import { titleBlock } from './title-block.ts'
 import { tocList } from './toc.ts'
@@ -26,7 +27,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const { article } = input
   const { meta } = article
   const strings = uiStrings(meta.lang)
-  const css = await readFile(path.join(input.templatesDir, 'site.css'), 'utf8')
+  const css = await editionStylesheet(input.templatesDir, 'site.css')
   const tree = structuredClone(input.tree)
   const previews = addPreviews(tree, article)
   const header = titleBlock(meta, tree)

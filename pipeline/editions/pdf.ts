@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { toHtml } from 'hast-util-to-html'
@@ -10,6 +10,7 @@ import { addPdfMetadata } from './pdf-metadata.ts'
 import { keyBlocks } from './block-keys.ts'
 import type { PageStart } from './pdf-pages.ts'
 import { defaultRenderLimits, fontSheetUrls, packageDirs, renderPdf, type RenderLimits } from './pdf-render.ts'
+import { editionStylesheet } from './stylesheet.ts'
 
 export type { PdfWarning } from './pdf-document.ts'
 
@@ -47,7 +48,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   const dirs = packageDirs()
   const workDir = await mkdtemp(join(tmpdir(), 'offprint-pdf-'))
   try {
-    const printCss = await readFile(join(input.templatesDir, 'print.css'), 'utf8')
+    const printCss = await editionStylesheet(input.templatesDir, 'print.css')
     // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
     const document = buildPrintDocument({ ...input, tree: keyBlocks(input.tree) }, {
       paper: options.paper ?? article.meta.paper,

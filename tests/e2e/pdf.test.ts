@@ -232,6 +232,29 @@ describe('PDF edition details', () => {
     expect(fonts.every((row) => /\+NotoSerif-/.test(row)), fonts.join('\n')).toBe(true)
   })
 
+  it('aligns table columns as the source says', async () => {
+    const source = path.join(scratch, 'aligned.md')
+    await writeFile(
+      source,
+      '---\ntitle: Aligned columns\nlang: en\n---\n\n| Region | Centred | Amount |\n|:--|:-:|--:|\n| Almaty | ax | 1 |\n| Astana | bxxxxxxxx | 22222222 |\n| Shymkent | cxxxx | 3333 |\n',
+    )
+    const { pdf } = await buildPdf(source)
+    // Every word's box on the page, from poppler's text layer.
+    const boxes = new Map<string, { left: number; right: number }>()
+    for (const match of (await tool('pdftotext', ['-bbox'], pdf)).matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)) {
+      boxes.set(match[3] as string, { left: Number(match[1]), right: Number(match[2]) })
+    }
+    const column = (words: string[]) => words.map((word) => boxes.get(word) ?? expect.fail(`${word} not found in the PDF's text`))
+    const spread = (values: number[]) => Math.max(...values) - Math.min(...values)
+    const [left, centred, right] = [column(['Almaty', 'Astana', 'Shymkent']), column(['ax', 'bxxxxxxxx', 'cxxxx']), column(['1', '22222222', '3333'])]
+    // Left: same left edge. Right: same right edge, left edges apart. Centre: same middle, edges apart.
+    expect(spread(left.map((box) => box.left))).toBeLessThan(0.5)
+    expect(spread(right.map((box) => box.right))).toBeLessThan(0.5)
+    expect(spread(right.map((box) => box.left))).toBeGreaterThan(10)
+    expect(spread(centred.map((box) => (box.left + box.right) / 2))).toBeLessThan(0.5)
+    expect(spread(centred.map((box) => box.left))).toBeGreaterThan(10)
+  })
+
   it('replaces a remote image with a placeholder and blocks files outside the source folder', async () => {
     const sourceDir = path.join(scratch, 'images')
     const article: ArticleData = {
