@@ -48,8 +48,8 @@ function alignments(file: string): Promise<string[]> {
     await page.goto(pathToFileURL(file).href)
     await page.setJavaScriptEnabled(true)
     return page.evaluate(() => {
-      const cells = [...document.querySelectorAll('tbody tr:first-child td')]
-      const paragraph = [...document.querySelectorAll('p')].find((p) => p.textContent?.includes('set to the right'))
+      const cells = Array.from(document.querySelectorAll('tbody tr:first-child td'))
+      const paragraph = Array.from(document.querySelectorAll('p')).find((p) => p.textContent?.includes('set to the right'))
       return [...cells, paragraph].map((element) => (element ? getComputedStyle(element).textAlign : 'missing'))
     })
   })
