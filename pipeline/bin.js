@@ -12,5 +12,5 @@ if (bundleIsFresh(fileURLToPath(bundle), fileURLToPath(new URL('./', import.meta
 } else {
   const { register } = await import('tsx/esm/api')
   register()
-  await import('./cli.ts')
+  await import('./cli/cli.ts')
 }

@@ -12,12 +12,12 @@ const outdir = fileURLToPath(new URL('../.build/', import.meta.url))
 await rm(outdir, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  // Names the code relies on: `prepare-worker.js` is what worker-pool.ts starts.
-  entryPoints: { cli: 'pipeline/cli.ts', 'prepare-worker': 'pipeline/prepare-worker-task.ts' },
+  // Names the code relies on: `worker.js` is what build/worker-pool.ts starts.
+  entryPoints: { cli: 'pipeline/cli/cli.ts', worker: 'pipeline/build/worker-task.ts' },
   outdir,
   bundle: true,
-  // Chunks keep lazy imports lazy; all files sit one level below the root, as
-  // pipeline/*.ts do, so `new URL('../templates/', import.meta.url)` still resolves.
+  // Chunks keep lazy imports lazy. The project's root is found by walking up to
+  // package.json (common/project-root.ts), from pipeline/ and from .build/ alike.
   splitting: true,
   chunkNames: '[name]-[hash]',
   format: 'esm',

@@ -1,6 +1,6 @@
 import type { Root } from 'hast'
-import type { ArticleData } from '../article.ts'
-import type { PageStart } from './pdf-pages.ts'
+import type { ArticleData } from '../common/article.ts'
+import type { PageStart } from './pdf/page-starts.ts'
 
 /**
  * What every edition writer receives. The tree is the canonical hast shared by

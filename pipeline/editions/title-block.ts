@@ -1,6 +1,6 @@
 import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
-import type { ArticleMeta } from '../article.ts'
+import type { ArticleMeta } from '../common/article.ts'
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
 

@@ -1,6 +1,6 @@
 import type { Element, ElementContent } from 'hast'
 import { h } from 'hastscript'
-import type { OutlineHeading } from '../article.ts'
+import type { OutlineHeading } from '../common/article.ts'
 
 /**
  * A nested list of links to the headings, levels nested as the outline is

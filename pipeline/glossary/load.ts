@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { isSeq } from 'yaml'
-import { glossarySchema, type GlossaryEntry } from '../config.ts'
-import { decodeUtf8 } from '../encoding.ts'
-import { nodeAt, parseYamlBlock, report, validateYaml } from '../yaml-source.ts'
+import { glossarySchema, type GlossaryEntry } from '../common/config.ts'
+import { decodeUtf8 } from '../common/encoding.ts'
+import { nodeAt, parseYamlBlock, report, validateYaml } from '../common/yaml-source.ts'
 
 /** A loaded glossary and its own file, which carries its messages. */
 export interface LoadedGlossary {

@@ -1,5 +1,5 @@
 import GithubSlugger from 'github-slugger'
-import type { GlossaryEntry } from '../config.ts'
+import type { GlossaryEntry } from '../common/config.ts'
 
 /** A compiled glossary: one regular expression over every form, longest first. */
 export interface GlossaryMatcher {

@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /** Elements whose content may only be phrasing (inline) content. */
 const phrasingOnly = new Set([

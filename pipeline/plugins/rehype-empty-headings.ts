@@ -3,7 +3,7 @@ import { headingRank } from 'hast-util-heading-rank'
 import { toString } from 'hast-util-to-string'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * A heading with nothing to read (`#` alone, or one whose raw HTML was

@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast'
 import { toString } from 'hast-util-to-string'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * A link with nothing to read (`[](https://…)`, a link around a decorative

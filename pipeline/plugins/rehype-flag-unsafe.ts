@@ -2,7 +2,7 @@ import type { Element, Properties, Root } from 'hast'
 import { sanitize, type Schema } from 'hast-util-sanitize'
 import { SKIP, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * Report, as `html-removed` warnings at their place, what the sanitizer that

@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast'
 import { toString } from 'hast-util-to-string'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import type { ArticleNote } from '../article.ts'
+import type { ArticleNote } from '../common/article.ts'
 
 /**
  * Give footnotes ASCII ids whatever their labels: `fn-N` for the note,

@@ -1,7 +1,7 @@
 import type { Root } from 'hast'
 import { h } from 'hastscript'
 import type { VFile } from 'vfile'
-import { uiStrings } from '../strings.ts'
+import { uiStrings } from '../common/strings.ts'
 
 /**
  * Append the glossary section: a `<dl>` with one `<dfn>` per term the

@@ -4,7 +4,7 @@ import { toString } from 'hast-util-to-string'
 import GithubSlugger from 'github-slugger'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import type { OutlineHeading } from '../article.ts'
+import type { OutlineHeading } from '../common/article.ts'
 import { editionIds } from './rehype-unique-ids.ts'
 
 /** The sections offprint generates; their headings keep their own ids. */

@@ -3,10 +3,10 @@ import path from 'node:path'
 import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { decodeUri } from '../decode-uri.ts'
-import { imagePlaceholder } from '../image-placeholder.ts'
-import { messageSource } from '../rules.ts'
-import type { ArticleAsset } from '../article.ts'
+import { decodeUri } from '../common/decode-uri.ts'
+import { imagePlaceholder } from '../common/image-placeholder.ts'
+import { messageSource } from '../common/rules.ts'
+import type { ArticleAsset } from '../common/article.ts'
 
 /**
  * Make images offline-safe. A remote image (http, https, protocol-relative)

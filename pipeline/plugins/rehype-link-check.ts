@@ -1,8 +1,8 @@
 import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { decodeUri } from '../decode-uri.ts'
-import { messageSource } from '../rules.ts'
+import { decodeUri } from '../common/decode-uri.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * Warn about in-document links (`#anchor`) whose target id does not exist.

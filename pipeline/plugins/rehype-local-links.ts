@@ -2,8 +2,8 @@ import path from 'node:path'
 import type { Root } from 'hast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { decodeUri } from '../decode-uri.ts'
-import { messageSource } from '../rules.ts'
+import { decodeUri } from '../common/decode-uri.ts'
+import { messageSource } from '../common/rules.ts'
 
 /** A URL with a scheme (`https:`, `mailto:`) or protocol-relative (`//host`). */
 const withScheme = /^([a-z][a-z0-9+.-]*:|\/\/)/i

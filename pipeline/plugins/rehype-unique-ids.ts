@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast'
 import { headingRank } from 'hast-util-heading-rank'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * Ids the editions put around the article (the HTML page's `<main>` and its

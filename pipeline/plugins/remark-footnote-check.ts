@@ -3,7 +3,7 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { VFileMessage } from 'vfile-message'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * What GFM leaves as text when no definition matches: `[^label]` not

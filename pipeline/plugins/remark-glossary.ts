@@ -3,7 +3,7 @@ import { visit } from 'unist-util-visit'
 import { findAndReplace, type RegExpMatchObject } from 'mdast-util-find-and-replace'
 import type { VFile } from 'vfile'
 import { compileGlossary } from '../glossary/matcher.ts'
-import type { ArticleTerm } from '../article.ts'
+import type { ArticleTerm } from '../common/article.ts'
 
 /**
  * Link the first use of each glossary term (or one of its variants) to its

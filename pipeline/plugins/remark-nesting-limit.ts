@@ -1,6 +1,6 @@
 import type { Nodes, Parent, Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { messageSource } from '../rules.ts'
+import { messageSource } from '../common/rules.ts'
 
 /**
  * Depth of the Markdown tree past which content is kept as plain text. Every

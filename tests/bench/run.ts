@@ -31,7 +31,7 @@ const say = (line: string): void => {
 function presentEditions(): { present: string[]; missing: string[] } {
   const present: string[] = []
   const missing: string[] = []
-  for (const edition of ['html', 'pdf', 'epub']) (existsSync(path.join(projectRoot, 'pipeline', 'editions', `${edition}.ts`)) ? present : missing).push(edition)
+  for (const edition of ['html', 'pdf', 'epub']) (existsSync(path.join(projectRoot, 'pipeline', 'editions', edition, `write-${edition}.ts`)) ? present : missing).push(edition)
   return { present, missing }
 }
 

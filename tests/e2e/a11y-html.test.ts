@@ -4,8 +4,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Page } from 'puppeteer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build, type BuildReport } from '../../pipeline/build.ts'
-import { defaultBuildOptions } from '../../pipeline/config.ts'
+import { build, type BuildReport } from '../../pipeline/build/build.ts'
+import { defaultBuildOptions } from '../../pipeline/common/config.ts'
 import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import {
   colorSchemes,

@@ -5,8 +5,8 @@ import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, P
 import { visit } from 'unist-util-visit'
 import { fromXml } from 'xast-util-from-xml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../../pipeline/build.ts'
-import { defaultBuildOptions } from '../../pipeline/config.ts'
+import { build } from '../../pipeline/build/build.ts'
+import { defaultBuildOptions } from '../../pipeline/common/config.ts'
 import { pdfStructure, popplerStructTypes, type PdfStructure, type PdfTag } from '../helpers/a11y.ts'
 import { articlePath } from '../helpers/corpus.ts'
 

@@ -4,8 +4,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../../pipeline/build.ts'
-import { defaultBuildOptions } from '../../pipeline/config.ts'
+import { build } from '../../pipeline/build/build.ts'
+import { defaultBuildOptions } from '../../pipeline/common/config.ts'
 import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 
 // Table alignment from the source (GFM `:--`, `:-:`, `--:`) and from raw HTML `align`,

@@ -36,7 +36,7 @@ describe('the compiled CLI (.build/, made by `make bundle`)', () => {
     const args = (out: string) => ['build', 'source', '--out', out, '--editions', 'html,epub', '--quiet']
     await run(process.execPath, [bundle, ...args('compiled')], { cwd: dir, timeout: 300_000 })
     const tsx = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
-    await run(process.execPath, ['--import', tsx, path.join(projectRoot, 'pipeline', 'cli.ts'), ...args('typescript')], { cwd: dir, timeout: 300_000 })
+    await run(process.execPath, ['--import', tsx, path.join(projectRoot, 'pipeline', 'cli', 'cli.ts'), ...args('typescript')], { cwd: dir, timeout: 300_000 })
     const compiled = await files(path.join(dir, 'compiled'))
     expect(compiled.filter((name) => name.endsWith('.epub'))).toHaveLength(9)
     expect(await files(path.join(dir, 'typescript'))).toEqual(compiled)

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { crc32, deflateSync } from 'node:zlib'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { build, templatesDir, writeIndex } from '../../pipeline/build.ts'
-import { defaultBuildOptions } from '../../pipeline/config.ts'
-import { parseShard } from '../../pipeline/shard.ts'
+import { build, templatesDir, writeIndex } from '../../pipeline/build/build.ts'
+import { defaultBuildOptions } from '../../pipeline/common/config.ts'
+import { parseShard } from '../../pipeline/build/shard.ts'
 
 let dir: string
 let source: string

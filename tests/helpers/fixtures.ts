@@ -6,7 +6,7 @@ import type { VFile } from 'vfile'
 import { VFileMessage } from 'vfile-message'
 import { expect, it } from 'vitest'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
-import { processSource } from '../../pipeline/processor.ts'
+import { processSource } from '../../pipeline/source/processor.ts'
 import { projectRoot } from './corpus.ts'
 
 /**

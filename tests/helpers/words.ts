@@ -4,7 +4,7 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
-import { readSource } from '../../pipeline/source.ts'
+import { readSource } from '../../pipeline/source/read-source.ts'
 
 /** Words: runs of Unicode letters, marks and digits. */
 export function wordsOf(text: string): string[] {

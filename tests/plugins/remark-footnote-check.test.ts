@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processSource } from '../../pipeline/processor.ts'
+import { processSource } from '../../pipeline/source/processor.ts'
 import { fixtureTests } from '../helpers/fixtures.ts'
 
 describe('remark-footnote-check', () => {

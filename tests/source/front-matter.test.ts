@@ -4,8 +4,8 @@ import path from 'node:path'
 import { toHtml } from 'hast-util-to-html'
 import type { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processSource } from '../../pipeline/processor.ts'
-import { readSource } from '../../pipeline/source.ts'
+import { processSource } from '../../pipeline/source/processor.ts'
+import { readSource } from '../../pipeline/source/read-source.ts'
 
 let dir: string
 let count = 0

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { guessLang } from '../../pipeline/guess-lang.ts'
+import { guessLang } from '../../pipeline/source/guess-lang.ts'
 
 describe('guessLang', () => {
   it('tells English, Russian and Kazakh apart by their prose, not their code or addresses', () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ruleIds } from '../../pipeline/rules.ts'
+import { ruleIds } from '../../pipeline/common/rules.ts'
 import { projectRoot } from '../helpers/corpus.ts'
 
 describe('README', () => {

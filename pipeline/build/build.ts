@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto'
+import { access, open, readdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { VFile } from 'vfile'
+import { location } from 'vfile-location'
+import { buildSource, readEntry, type Session, type SourceOutcome } from './build-source.ts'
+import { buildFingerprint, codeFingerprint } from './cache-key.ts'
+import type { BuildOptions } from '../common/config.ts'
+import { renderIndex, type IndexEntry } from './site-index.ts'
+import type { LoadedGlossary } from '../glossary/load.ts'
+import { glossaryFor } from '../glossary/resolve.ts'
+import { builtInTemplatesDir } from '../common/project-root.ts'
+import { messageSource } from '../common/rules.ts'
+import { inShard, type Shard } from './shard.ts'
+import { slugForFile } from '../common/slug.ts'
+import { collectSources, type SourceRef } from './collect-sources.ts'
+import { writeFileAtomic } from './write-atomic.ts'
+import { openHashCache } from './hash-cache.ts'
+import type { PreparePool } from './worker-pool.ts'
+import type { EditionInput } from '../editions/edition.ts'
+import type { EpubResult } from '../editions/epub/book.ts'
+import type { Prepared, PrepareRequest } from './prepare-source.ts'
+
+/** Fewest sources for which parsing and HTML go to worker threads. */
+const workerThreshold = 8
+
+/** The project's `templates/` folder. */
+export const templatesDir = builtInTemplatesDir
+
+/** Options of one build, beyond the shared `BuildOptions`. */
+export interface RunOptions extends BuildOptions {
+  /** Parse, enrich and report only; write nothing. Default false. */
+  check?: boolean
+  /** Ignore the cache and rebuild every edition. Default false. */
+  force?: boolean
+  /** Build only this share of the sources. Default: all. */
+  shard?: Shard
+  /** Templates folder; default the project's `templates/`. */
+  templatesDir?: string
+  /**
+   * Parse every source in a worker thread, where its time limit holds, however
+   * few sources there are. Default false: worker threads from 8 sources and
+   * `--jobs` 2 up, the main thread below (a worker costs ~0.3 s to start
+   * through tsx). The CLI sets it: its compiled workers start in ~0.1 s.
+   */
+  isolate?: boolean
+  /** Where content hashes are remembered; default `defaultHashCacheFile` (node_modules/.cache/offprint/). */
+  hashCacheFile?: string
+}
+
+/** One source in the report. */
+export interface SourceReport {
+  source: string
+  slug?: string
+  status: SourceOutcome['status']
+  timings: Record<string, number>
+  entry?: IndexEntry
+}
+
+/** What a build did, for the report, the JSON report and the exit code. */
+export interface BuildReport {
+  /** Every file with messages: sources and glossaries. */
+  files: VFile[]
+  /** Index entries of the sources built or found fresh in the cache. */
+  built: IndexEntry[]
+  /** Sources that failed (their previous output, if any, stays). */
+  failed: string[]
+  sources: SourceReport[]
+}
+
+/** Hooks for progress output; all optional. */
+export interface BuildHooks {
+  onStart?: (total: number) => void
+  onSource?: (done: number, total: number, sourcePath: string) => void
+}
+
+/**
+ * Build every edition of every source into `options.out`. A failing source
+ * is reported and the others go on; its previous output stays in place.
+ * One browser serves the whole build, started only if an edition needs it.
+ */
+export async function build(options: RunOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
+  const all = await collectSources(options.paths)
+  const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
+  const templates = options.templatesDir ?? templatesDir
+  const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper: options.paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null })
+  const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
+  const hashes = await openHashCache(options.hashCacheFile)
+  const report: BuildReport = { files: [], built: [], failed: [], sources: [] }
+  const usedTerms = new Map<LoadedGlossary, Set<string>>()
+  const slugs = new Set<string>()
+  const claimSlug = (slug: string): string => {
+    let unique = slug
+    for (let n = 2; slugs.has(unique); n++) unique = `${slug}-${n}`
+    slugs.add(unique)
+    return unique
+  }
+  let session: Promise<Session> | undefined
+  const browser = (): Promise<Session> => {
+    session ??= import('../editions/browser.ts').then(({ launchBrowser }) => launchBrowser({ jobs: options.jobs }))
+    return session
+  }
+  // Every entry.json is read once, here; removed sources' folders go before the build.
+  const existing = options.check ? new Map<string, IndexEntry | null>() : await readOutput(options.out)
+  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
+  // Parsing is loaded and worker threads (~0.3 s each to start) are started only
+  // when a source needs it, so a build where everything is cached starts nothing.
+  let pool: Promise<PreparePool> | undefined
+  const prepare = async (request: PrepareRequest): Promise<Prepared> => {
+    if (options.isolate || (options.jobs > 1 && sources.length >= workerThreshold)) {
+      pool ??= import('./worker-pool.ts').then(({ createPreparePool }) => createPreparePool(Math.max(1, Math.min(options.jobs, sources.length))))
+      return (await pool).prepare(request)
+    }
+    return (await import('./prepare-source.ts')).prepareSource(request)
+  }
+  // The EPUB's cover needs the browser, here; its packaging goes to the pool when this build has one.
+  const packageEpub = async (input: EditionInput, cover: Uint8Array): Promise<EpubResult> =>
+    pool ? (await pool).packageEpub(input, cover) : (await import('../editions/epub/book.ts')).packageEpub(input, cover)
+  // Slugs are claimed in source order before any parallel work, so they never depend on timing.
+  const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
+  hooks.onStart?.(ordered.length)
+  let done = 0
+  try {
+    const outcomes = await runPool(ordered, options.jobs, async ({ ref, slug }) => {
+      const outcome = await buildOne(ref, slug)
+      hooks.onSource?.(++done, ordered.length, ref.path)
+      return outcome
+    })
+    outcomes.forEach((outcome, index) => {
+      const ref = ordered[index]?.ref as SourceRef
+      if (outcome.file.messages.length > 0 || outcome.status === 'failed') report.files.push(outcome.file)
+      if (outcome.entry) report.built.push(outcome.entry)
+      if (outcome.status === 'failed') report.failed.push(ref.path)
+      report.sources.push({ source: ref.path, status: outcome.status, timings: outcome.timings, ...(outcome.entry ? { slug: outcome.entry.slug, entry: outcome.entry } : {}) })
+    })
+  } finally {
+    if (pool) await (await pool).close()
+    if (session) await (await session.catch(() => undefined))?.close()
+    await hashes.save()
+  }
+  reportGlossaries(usedTerms, report, options.shard === undefined)
+  if (!options.check) {
+    const entries = new Map([...existing].flatMap(([slug, entry]) => (entry ? [[slug, entry] as const] : [])))
+    for (const entry of report.built) entries.set(entry.slug, entry)
+    await writeIndex(options.out, [], templates, entries)
+  }
+  return report
+
+  async function buildOne(ref: SourceRef, slug: string): Promise<SourceOutcome> {
+    const glossary = await glossaryFor(ref.path, ref.root, glossaryCache)
+    for (const loaded of glossary.used) if (!usedTerms.has(loaded)) usedTerms.set(loaded, new Set())
+    const glossaryHashes = await Promise.all(glossary.used.map(async (loaded) => (await hashes.hashOf(String(loaded.file.path))) ?? 'missing'))
+    const outcome = await buildSource({
+      sourcePath: ref.path,
+      out: options.out,
+      editions: options.editions,
+      glossary: glossary.entries,
+      glossaryHashes,
+      hashes,
+      previous: existing.get(slug) ?? null,
+      fingerprint,
+      force: options.force ?? false,
+      check: options.check ?? false,
+      slug,
+      paper: options.paper,
+      browser,
+      prepare,
+      packageEpub,
+      templatesDir: templates,
+    })
+    for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
+    return outcome
+  }
+}
+
+/** Glossary errors, and entries no source used (only judged on a full build). */
+function reportGlossaries(usedTerms: Map<LoadedGlossary, Set<string>>, report: BuildReport, complete: boolean): void {
+  for (const [glossary, used] of usedTerms) {
+    if (complete && !glossary.file.messages.some((message) => message.fatal)) {
+      for (const entry of glossary.entries) {
+        if (used.has(entry.term)) continue
+        const place = location(glossary.file).toPoint(glossary.offsets.get(entry) ?? 0)
+        glossary.file.message(`Unexpected unused glossary entry \`${entry.term}\`, expected a source that uses it; remove it or use it`, {
+          ...(place ? { place } : {}),
+          ruleId: 'glossary-unused',
+          source: messageSource,
+        })
+      }
+    }
+    if (glossary.file.messages.length > 0) report.files.unshift(glossary.file)
+  }
+}
+
+/**
+ * The output folders of an earlier build and their `entry.json` (`null` when
+ * missing or unreadable). Staging folders of an interrupted build are removed.
+ */
+async function readOutput(out: string): Promise<Map<string, IndexEntry | null>> {
+  const folders = await readdir(out, { withFileTypes: true }).catch(() => [])
+  const found = new Map<string, IndexEntry | null>()
+  await Promise.all(folders.map(async (folder) => {
+    if (folder.name.startsWith('.') && /\.(tmp|old)-\d+$/.test(folder.name)) {
+      await rm(path.join(out, folder.name), { recursive: true, force: true })
+      return
+    }
+    if (!folder.isDirectory() || folder.name.startsWith('.')) return
+    found.set(folder.name, (await readEntry(path.join(out, folder.name))) ?? null)
+  }))
+  return found
+}
+
+/** Remove the output of sources that no longer exist, from disk and from `existing`. */
+async function removeStale(out: string, existing: Map<string, IndexEntry | null>, sources: ReadonlySet<string>): Promise<void> {
+  for (const [slug, entry] of existing) {
+    if (!entry?.source) continue
+    const source = path.resolve(out, entry.source)
+    if (sources.has(source) || (await access(source).then(() => true, () => false))) continue
+    await rm(path.join(out, slug), { recursive: true, force: true })
+    existing.delete(slug)
+  }
+}
+
+/**
+ * Write `index.html` from `known` entries, or from the `entry.json` of every
+ * folder in `out`, plus `extra`. The page opens with a key (a hash of the
+ * entries and of offprint's code and templates): when it is unchanged, the
+ * index is neither rendered nor rewritten.
+ */
+export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir, known?: ReadonlyMap<string, IndexEntry>): Promise<void> {
+  const entries = new Map<string, IndexEntry>(known ?? [])
+  if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
+  for (const entry of extra) entries.set(entry.slug, entry)
+  const sorted = [...entries.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
+  const key = createHash('sha256').update(await codeFingerprint(templates)).update(JSON.stringify(sorted)).digest('hex').slice(0, 32)
+  const stamp = `<!-- offprint index ${key} -->`
+  const target = path.join(out, 'index.html')
+  if ((await readHead(target, 200)).includes(stamp)) return
+  const html = (await renderIndex(sorted, templates)).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
+  await writeFileAtomic(target, html)
+}
+
+/** The first `bytes` bytes of a file as text; empty when it cannot be read. */
+async function readHead(file: string, bytes: number): Promise<string> {
+  const handle = await open(file, 'r').catch(() => undefined)
+  if (!handle) return ''
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+async function runPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker))
+  return results
+}

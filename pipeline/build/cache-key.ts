@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { EditionName } from '../common/config.ts'
+import { projectRoot } from '../common/project-root.ts'
+
+
+/**
+ * The part of every cache key that is the same for all sources: the tool
+ * (its code and locked dependencies), the templates and the settings that
+ * change output. Computed once per build.
+ */
+export async function buildFingerprint(templatesDir: string, settings: Record<string, unknown>): Promise<string> {
+  return createHash('sha256').update(await codeFingerprint(templatesDir)).update(JSON.stringify(settings)).digest('hex')
+}
+
+/** The tool's code, its locked dependencies and the templates: what every output depends on. */
+export async function codeFingerprint(templatesDir: string): Promise<string> {
+  const hash = createHash('sha256')
+  for (const folder of [path.join(projectRoot, 'pipeline'), templatesDir]) {
+    for (const file of await listFiles(folder)) {
+      hash.update(path.relative(folder, file)).update('\0').update(await readFile(file)).update('\0')
+    }
+  }
+  hash.update(await readFile(path.join(projectRoot, 'package-lock.json')).catch(() => ''))
+  return hash.digest('hex')
+}
+
+/**
+ * The cache key of one edition of one source: its bytes, its glossaries'
+ * bytes and the build fingerprint. Equal keys mean equal output.
+ */
+export function editionKey(fingerprint: string, edition: EditionName, inputs: ReadonlyArray<string | Uint8Array>): string {
+  const hash = createHash('sha256').update(fingerprint).update('\0').update(edition)
+  for (const input of inputs) hash.update('\0').update(input)
+  return hash.digest('hex').slice(0, 32)
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort()
+}

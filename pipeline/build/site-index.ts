@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Element, Root } from 'hast'
+import { toHtml } from 'hast-util-to-html'
+import { h } from 'hastscript'
+import type { ArticleMeta } from '../common/article.ts'
+import { formatDate } from '../editions/title-block.ts'
+
+/** What the index knows of one built source; stored as `dist/<slug>/entry.json`. */
+export interface IndexEntry {
+  slug: string
+  /** The source, relative to the output folder (never absolute: outputs move between machines). */
+  source?: string
+  meta: ArticleMeta
+  /** Edition files and their sizes in bytes, e.g. `{ 'index.html': 31200 }`. */
+  files: Record<string, number>
+  /** Cover image beside the editions, when the EPUB edition made one. */
+  cover?: string
+  /** Cache key of each edition's output. */
+  keys?: Partial<Record<'html' | 'pdf' | 'epub', string>>
+  /** Glossary terms the source uses. */
+  terms?: string[]
+  /** Local files the source refers to (images), relative to its folder: part of the cache key. */
+  inputs?: string[]
+}
+
+/** Human size: `31 KB`, `1.2 MB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
+}
+
+/**
+ * The site's front page: every source, newest first and grouped by date,
+ * with title, authors, description, language, cover, and links to each
+ * edition with its size.
+ */
+export async function renderIndex(entries: readonly IndexEntry[], templatesDir: string, title = 'offprint'): Promise<string> {
+  const css = await readFile(path.join(templatesDir, 'site.css'), 'utf8')
+  const sorted = [...entries].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.title.localeCompare(b.meta.title))
+  const groups = new Map<string, IndexEntry[]>()
+  for (const entry of sorted) {
+    const key = entry.meta.date ?? ''
+    const group = groups.get(key)
+    if (group) group.push(entry)
+    else groups.set(key, [entry])
+  }
+  const sections: Element[] = [...groups].map(([date, group]) =>
+    h('section', { ariaLabelledBy: `date-${date || 'undated'}` }, [
+      h('h2', { id: `date-${date || 'undated'}` }, date ? h('time', { dateTime: date }, formatDate(date, 'en')) : 'Undated'),
+      h('ul.entries', group.map(renderEntry)),
+    ]),
+  )
+  const page: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', { lang: 'en' }, [
+        h('head', [
+          h('meta', { charSet: 'utf-8' }),
+          h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+          h('meta', { name: 'color-scheme', content: 'light dark' }),
+          h('meta', { name: 'generator', content: 'offprint' }),
+          h('title', title),
+          h('style', css),
+        ]),
+        h('body', [
+          h('a.skip-link', { href: '#main' }, 'Skip to content'),
+          h('header.site-header', [h('p', title)]),
+          h('main#main.index', { tabIndex: -1 }, [h('h1', 'Articles'), ...sections]),
+        ]),
+      ]),
+    ],
+  }
+  return toHtml(page, { upperDoctype: true }) + '\n'
+}
+
+function renderEntry(entry: IndexEntry): Element {
+  const { meta, slug } = entry
+  const link = (file: string, label: string, type?: string) =>
+    entry.files[file] === undefined
+      ? undefined
+      : h('li', [h('a', { href: `${slug}/${file}`, ...(type ? { type } : {}) }, `${label} (${formatSize(entry.files[file] ?? 0)})`)])
+  const details = [meta.authors.join(', '), meta.publisher, languageName(meta.lang)].filter(Boolean).join(' · ')
+  return h('li.entry', { lang: meta.lang }, [
+    entry.cover ? h('img.cover', { src: `${slug}/${entry.cover}`, alt: '', width: 130, height: 195 }) : h('span'),
+    h('article', [
+      h('h3', [h('a', { href: `${slug}/index.html` }, meta.title)]),
+      details || meta.date ? h('p.meta', [meta.date ? h('time', { dateTime: meta.date }, formatDate(meta.date, 'en')) : undefined, meta.date && details ? ' · ' : undefined, details]) : undefined,
+      meta.description ? h('p', meta.description) : undefined,
+      h('ul.links', [
+        link('index.html', 'HTML'),
+        link(`${slug}.pdf`, 'PDF', 'application/pdf'),
+        link(`${slug}.epub`, 'EPUB', 'application/epub+zip'),
+      ]),
+    ]),
+  ])
+}
+
+let languageNames: Intl.DisplayNames | undefined
+const languageNameCache = new Map<string, string>()
+
+function languageName(lang: string): string {
+  let name = languageNameCache.get(lang)
+  if (name === undefined) {
+    try {
+      languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })
+      name = languageNames.of(lang) ?? lang
+    } catch {
+      name = lang
+    }
+    languageNameCache.set(lang, name)
+  }
+  return name
+}

@@ -1,0 +1,191 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { readFile, writeFile } from 'node:fs/promises'
+import { build, writeIndex, type BuildReport } from '../build/build.ts'
+import type { IndexEntry } from '../build/site-index.ts'
+import { progressHooks } from './progress.ts'
+import { parseShard, type Shard } from '../build/shard.ts'
+import { defaultBuildOptions, editionNames, paperSizes, type BuildOptions, type EditionName } from '../common/config.ts'
+import { exitCodeOf, formatReport, type Verbosity } from './report.ts'
+
+const usage = `Usage: offprint <command> [paths…] [options]
+
+Commands:
+  build [paths…]   build the editions of every Markdown source (default: source/)
+  check [paths…]   parse, enrich and report, writing nothing
+  serve [paths…]   build, serve --out on localhost, rebuild and reload on changes
+  merge FILE…      write --out/index.html from the --json reports of shard builds
+
+Options:
+  --out DIR            output folder (default: dist)
+  --editions LIST      comma-separated: html,pdf,epub (default: all)
+  --paper SIZE         A4 or Letter, when front matter names none (default: A4)
+  --jobs N             sources and browser pages in parallel (default: 2)
+  --force              rebuild every edition, ignoring the cache
+  --shard K/N          build only share K of N (for CI matrices; see README)
+  --json FILE          write a machine-readable report to FILE
+  --port N             port for serve (default: 4173)
+  --frail              exit 1 on warnings too
+  --quiet              print only errors
+  --verbose            print every message with its details
+  --help               show this help
+
+Exit codes: 0 success, 1 content errors (or warnings with --frail), 2 usage errors.`
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: 'build' | 'check' | 'serve' | 'merge'
+  port: number
+  options: BuildOptions & { force: boolean; shard?: Shard }
+  frail: boolean
+  verbosity: Verbosity
+  json?: string
+}
+
+function parse(argv: string[]): Parsed | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      editions: { type: 'string' },
+      paper: { type: 'string' },
+      jobs: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      json: { type: 'string' },
+      port: { type: 'string' },
+      frail: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) return 'help'
+  const [command, ...paths] = positionals
+  if (command !== 'build' && command !== 'check' && command !== 'serve' && command !== 'merge') {
+    throw new UsageError(command ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\` or \`merge\`` : 'Missing command, expected `build`, `check`, `serve` or `merge`')
+  }
+  if (command === 'merge' && paths.length === 0) throw new UsageError('Missing reports for `merge`, expected the `--json` files of the shard builds')
+  const port = values.port === undefined ? 4173 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Unexpected --port \`${values.port}\`, expected a port number`)
+  const editions = (values.editions ?? editionNames.join(',')).split(',').map((name) => name.trim())
+  for (const name of editions) if (!(editionNames as readonly string[]).includes(name)) throw new UsageError(`Unexpected edition \`${name}\`, expected ${editionNames.join(', ')}`)
+  const paper = values.paper ?? defaultBuildOptions.paper
+  if (!(paperSizes as readonly string[]).includes(paper)) throw new UsageError(`Unexpected paper \`${paper}\`, expected A4 or Letter`)
+  const jobs = values.jobs === undefined ? defaultBuildOptions.jobs : Number(values.jobs)
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`Unexpected --jobs \`${values.jobs}\`, expected a whole number from 1 to 64`)
+  if (values.quiet && values.verbose) throw new UsageError('Unexpected --quiet with --verbose, expected one of them')
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard)
+  if (values.shard !== undefined && !shard) throw new UsageError(`Unexpected --shard \`${values.shard}\`, expected K/N with 1 ≤ K ≤ N, such as 1/4`)
+  return {
+    command,
+    port,
+    frail: values.frail,
+    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    options: {
+      paths: paths.length > 0 ? paths : defaultBuildOptions.paths,
+      out: path.resolve(values.out ?? defaultBuildOptions.out),
+      editions: editions as EditionName[],
+      paper: paper as BuildOptions['paper'],
+      jobs,
+      force: values.force,
+      ...(shard ? { shard } : {}),
+    },
+    ...(values.json ? { json: path.resolve(values.json) } : {}),
+  }
+}
+
+/** The `--json` report: per source its status, editions, timings, sizes and messages. */
+function jsonReport(result: BuildReport): unknown {
+  const messagesOf = new Map(result.files.map((file) => [file.path, file.messages]))
+  return {
+    generator: 'offprint',
+    sources: result.sources.map((source) => ({
+      source: path.relative(process.cwd(), source.source),
+      slug: source.slug,
+      status: source.status,
+      timingsMs: Object.fromEntries(Object.entries(source.timings).map(([stage, ms]) => [stage, Math.round(ms)])),
+      files: source.entry?.files ?? {},
+      entry: source.entry,
+      messages: (messagesOf.get(source.source) ?? []).map((message) => ({
+        line: message.line ?? null,
+        column: message.column ?? null,
+        ruleId: message.ruleId ?? null,
+        severity: message.fatal ? 'error' : 'warning',
+        reason: message.reason,
+      })),
+    })),
+    glossaries: result.files
+      .filter((file) => !result.sources.some((source) => source.source === file.path))
+      .map((file) => ({ file: path.relative(process.cwd(), file.path), messages: file.messages.map((message) => ({ line: message.line ?? null, column: message.column ?? null, ruleId: message.ruleId ?? null, reason: message.reason })) })),
+  }
+}
+
+/** Build the index of a site whose shards were built apart, from their `--json` reports. */
+async function merge(reports: string[], out: string): Promise<number> {
+  const entries: IndexEntry[] = []
+  for (const report of reports) {
+    let parsed: { sources?: Array<{ entry?: IndexEntry }> }
+    try {
+      parsed = JSON.parse(await readFile(report, 'utf8')) as typeof parsed
+    } catch (error) {
+      process.stderr.write(`offprint: Unexpected report \`${report}\`: ${(error as Error).message}; expected a file written by \`offprint build --json\`\n`)
+      return 2
+    }
+    for (const source of parsed.sources ?? []) if (source.entry) entries.push(source.entry)
+  }
+  await writeIndex(out, entries)
+  process.stderr.write(`offprint: merged ${entries.length} source(s) from ${reports.length} report(s) → ${path.relative(process.cwd(), path.join(out, 'index.html'))}\n`)
+  return 0
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(process.argv.slice(2))
+  } catch (error) {
+    process.stderr.write(`offprint: ${(error as Error).message}\n\n${usage}\n`)
+    return 2
+  }
+  if (parsed === 'help') {
+    process.stdout.write(`${usage}\n`)
+    return 0
+  }
+  const { command, options, frail, verbosity } = parsed
+  if (command === 'merge') return merge(options.paths, options.out)
+  if (command === 'serve') {
+    const { serve } = await import('../serve/serve.ts')
+    return serve({ ...options, port: parsed.port, verbosity })
+  }
+  try {
+    const started = performance.now()
+    const progress = verbosity === 'quiet' ? undefined : progressHooks(process.stderr)
+    // Every source parses in a worker thread, under its time limit.
+    const result = await build({ ...options, check: command === 'check', isolate: true }, progress)
+    progress?.finish()
+    if (parsed.json) await writeFile(parsed.json, JSON.stringify(jsonReport(result), null, 2) + '\n')
+    const text = formatReport(result.files, verbosity)
+    if (text) process.stderr.write(`${text}\n`)
+    if (verbosity !== 'quiet') {
+      const seconds = ((performance.now() - started) / 1000).toFixed(2)
+      const count = (status: string) => result.sources.filter((source) => source.status === status).length
+      const summary = command === 'check' ? `checked ${result.sources.length} source(s)` : `built ${count('built')}, ${count('cached')} unchanged`
+      process.stderr.write(`offprint: ${summary}, ${result.failed.length} failed, in ${seconds} s${command === 'build' ? ` → ${path.relative(process.cwd(), options.out) || '.'}` : ''}\n`)
+    }
+    return exitCodeOf(result.files, frail)
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException
+    // A missing path or browser is the user's to fix: say so without a stack trace.
+    if (err.code === 'ENOENT') {
+      process.stderr.write(`offprint: Unexpected missing file or folder \`${err.path ?? ''}\`, expected an existing source path\n`)
+      return 2
+    }
+    process.stderr.write(`offprint: ${err.message}\n`)
+    if (verbosity === 'verbose' && err.stack) process.stderr.write(`${err.stack}\n`)
+    return 1
+  }
+}
+
+process.exitCode = await main()

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { ArticleAsset } from '../../common/article.ts'
+import type { RuleId } from '../../common/rules.ts'
+import { uiStrings } from '../../common/strings.ts'
+import type { EditionFile, EditionInput } from '../edition.ts'
+import { epubBodies, glossaryFile, textFile } from './content.ts'
+import { packageMetadata } from './metadata.ts'
+import { bookNavigation, type NcxPoint } from './nav.ts'
+import { pageListNav } from './page-list.ts'
+import { packEpub, type ContentDocument, type PackagedResource } from './zip.ts'
+import { toXhtmlFragment } from './xhtml.ts'
+import { editionStylesheet } from '../stylesheet.ts'
+
+/** A problem the EPUB edition found; the build puts it on the article's file. */
+export interface EpubWarning {
+  reason: string
+  ruleId: RuleId
+}
+
+/** The EPUB edition's output: `<slug>.epub` and `cover.png`, and its warnings. */
+export interface EpubResult {
+  files: EditionFile[]
+  warnings: EpubWarning[]
+}
+
+/**
+ * The EPUB edition's CPU work, without the browser: XHTML of the article and
+ * its glossary, navigation, and the book packaged by epub-gen-memory through
+ * its template options (`templates/epub-*.ejs`, `templates/epub.css` and `align.css`) around
+ * the `cover` PNG already rendered. Local images are packaged; nothing is
+ * fetched. With the PDF of the same run (`input.printPages`), the book has
+ * that PDF's page numbers: page-break markers and a page-list. Its inputs are
+ * plain data (structured-clone-able), so it runs in a worker thread as well as
+ * here. Rebuilding the same input gives the same bytes.
+ */
+export async function packageEpub(input: EditionInput, cover: Uint8Array): Promise<EpubResult> {
+  const { article, templatesDir } = input
+  const { meta } = article
+  const warnings: EpubWarning[] = []
+  const resources = await readImages(article.assets, input.sourceDir, warnings)
+  const bodies = epubBodies(input.tree, article, new Set(resources.map((resource) => resource.href)), input.printPages?.starts)
+  const navigation = bookNavigation(article, bodies.glossary !== undefined)
+  const printEdition = bodies.pages.length > 0 ? input.printPages?.file : undefined
+  const paged = printEdition !== undefined
+  const book = packageMetadata(article.slug, meta, input.epoch, { images: bodies.images, notes: article.notes.length > 0, ...(paged ? { printEdition } : {}) })
+  const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
+  const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all([
+    ...['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs'].map(template),
+    editionStylesheet(templatesDir, 'epub.css'),
+  ])
+  const documents: ContentDocument[] = [{ id: 'text', filename: textFile, title: meta.title, body: toXhtmlFragment(bodies.text), content: '' }]
+  if (bodies.glossary) {
+    documents.push({ id: 'glossary', filename: glossaryFile, title: uiStrings(meta.lang).glossary, properties: 'glossary', body: toXhtmlFragment(bodies.glossary), content: '' })
+  }
+  const data = await packEpub({
+    options: {
+      title: meta.title,
+      author: meta.authors,
+      lang: meta.lang,
+      cover: new File([new Uint8Array(cover)], 'cover.png', { type: 'image/png' }),
+      version: 3,
+      css: css as string,
+      contentOPF: contentOPF as string,
+      tocXHTML: tocXHTML as string,
+      tocNCX: tocNCX as string,
+      chapterXHTML: chapterXHTML as string,
+      verbose: false,
+      book,
+      resources: resources.map(({ data: _data, ...entry }) => entry),
+      navigation: {
+        ...navigation,
+        listXhtml: toXhtmlFragment(navigation.list),
+        pageListXhtml: paged ? toXhtmlFragment(pageListNav(bodies.pages)) : '',
+        depth: Math.max(1, depth(navigation.points)),
+      },
+    },
+    documents,
+    identifier: book.identifier,
+    resources,
+    epoch: input.epoch,
+  })
+  return { files: [{ path: `${article.slug}.epub`, data }, { path: 'cover.png', data: cover }], warnings }
+}
+
+/** Read the article's local images; one that cannot be read or is not an EPUB core image type is left out, with a warning. */
+async function readImages(assets: readonly ArticleAsset[], sourceDir: string, warnings: EpubWarning[]): Promise<PackagedResource[]> {
+  const resources: PackagedResource[] = []
+  for (const asset of assets) {
+    const name = path.relative(sourceDir, asset.source)
+    let data: Uint8Array
+    try {
+      data = new Uint8Array(await readFile(asset.source))
+    } catch {
+      warnings.push({ reason: `Unexpected unreadable image \`${name}\`, expected a readable file; it is shown as a placeholder in the EPUB`, ruleId: 'image-missing' })
+      continue
+    }
+    const mediaType = imageType(data)
+    if (!mediaType) {
+      warnings.push({ reason: `Unexpected image format of \`${name}\`, expected PNG, JPEG, GIF or SVG (what every EPUB reader shows); it is shown as a placeholder in the EPUB`, ruleId: 'image-missing' })
+      continue
+    }
+    resources.push({ id: `image-${resources.length + 1}`, href: asset.href, mediaType, data })
+  }
+  return resources
+}
+
+/** The EPUB 3 core media type of an image, from its first bytes. */
+function imageType(data: Uint8Array): string | undefined {
+  const starts = (...bytes: number[]) => bytes.every((byte, index) => data[index] === byte)
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png'
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg'
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif'
+  const head = new TextDecoder().decode(data.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart()
+  if (head.startsWith('<') && /<svg[\s>]/.test(head)) return 'image/svg+xml'
+  return undefined
+}
+
+/** Levels of nesting of the table of contents (the NCX's `dtb:depth`). */
+function depth(points: readonly NcxPoint[]): number {
+  return points.reduce((deepest, point) => Math.max(deepest, 1 + depth(point.children)), 0)
+}

@@ -1,0 +1,32 @@
+import type { EditionInput } from '../edition.ts'
+import { launchBrowser, type BrowserSession } from '../browser.ts'
+import { packageEpub, type EpubResult } from './book.ts'
+import { renderCover } from './cover.ts'
+
+export type { EpubResult, EpubWarning } from './book.ts'
+
+/** Packages the book around its cover: `packageEpub` in this thread, or the same in a worker thread. */
+export type EpubPackager = (input: EditionInput, cover: Uint8Array) => Promise<EpubResult>
+
+/**
+ * The EPUB edition: the cover rendered from `templates/cover.ejs` in Chromium
+ * (`session`, or a browser started and closed here), the only part that needs
+ * the browser and so this thread; then the book packaged around it by
+ * `packageEpub` (`epub-book.ts`), here or by `pack` (default: in this thread).
+ * A caller that started rendering the cover already passes it as `cover`.
+ * Rebuilding the same input gives the same bytes.
+ */
+export async function writeEpub(input: EditionInput, session?: BrowserSession, pack: EpubPackager = packageEpub, cover?: Promise<Uint8Array>): Promise<EpubResult> {
+  const { meta } = input.article
+  const png = cover ? await cover : session ? await renderCover(meta, input.templatesDir, session) : await withOwnBrowser((own) => renderCover(meta, input.templatesDir, own))
+  return pack(input, png)
+}
+
+async function withOwnBrowser<T>(work: (session: BrowserSession) => Promise<T>): Promise<T> {
+  const session = await launchBrowser({ jobs: 1 })
+  try {
+    return await work(session)
+  } finally {
+    await session.close()
+  }
+}

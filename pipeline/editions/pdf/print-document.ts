@@ -1,0 +1,227 @@
+import type { Element, ElementContent, Root, Text } from 'hast'
+import { h } from 'hastscript'
+import { select } from 'hast-util-select'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { SKIP, visit } from 'unist-util-visit'
+import type { ArticleMeta } from '../../common/article.ts'
+import type { RuleId } from '../../common/rules.ts'
+import { uiStrings } from '../../common/strings.ts'
+import type { EditionInput } from '../edition.ts'
+import { markTermUses } from './term-pages.ts'
+import { hyphenateTree } from './hyphenate.ts'
+import { inlineFootnotes } from './notes.ts'
+
+/** A problem the PDF edition found but could work around. */
+export interface PdfWarning {
+  reason: string
+  ruleId: RuleId
+}
+
+export interface PrintDocumentOptions {
+  paper: ArticleMeta['paper']
+  /** Text of `templates/print.css`. */
+  printCss: string
+  /** `file://` URLs of the @font-face sheets (left to Chromium, not to Paged.js). */
+  fontSheets: readonly string[]
+  /** Insert soft hyphens from TeX patterns; default true. */
+  hyphenate?: boolean
+}
+
+export interface PrintDocument {
+  tree: Root
+  warnings: PdfWarning[]
+  /** Footnotes moved to their calls. */
+  notes: number
+  /** Glossary term uses marked for the page list. */
+  termUses: number
+}
+
+/**
+ * Only our own injected script may run (Runtime.evaluate is not subject to
+ * the policy); styles inline for Paged.js; fonts and images as local files.
+ */
+const contentSecurityPolicy =
+  "default-src 'none'; script-src 'none'; style-src 'unsafe-inline' file:; font-src file:; img-src file:; base-uri 'none'; form-action 'none'"
+
+const unsafeTags = new Set(['script', 'style', 'link', 'meta', 'base', 'iframe', 'frame', 'object', 'embed', 'form', 'noscript', 'template'])
+
+/** The print document: title block, the article's content prepared for paging, print CSS. */
+export function buildPrintDocument(input: EditionInput, options: PrintDocumentOptions): PrintDocument {
+  const { meta } = input.article
+  const tree = structuredClone(input.tree)
+  const warnings: PdfWarning[] = []
+  stripUnsafe(tree)
+  unlinkLocal(tree)
+  localizeImages(tree, input, warnings)
+  keepAsideForNotes(tree)
+  const notes = inlineFootnotes(tree)
+  const termUses = markTermUses(tree, input.article)
+  if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
+  keepInlineLang(tree)
+  collapseBlockSpace(tree)
+  const ownTitle = meta.titleFromContent ? takeFirstH1(tree) : undefined
+
+  const html = h('html', { lang: meta.lang }, [
+    h('head', [
+      h('meta', { charSet: 'utf-8' }),
+      h('meta', { httpEquiv: 'Content-Security-Policy', content: contentSecurityPolicy }),
+      h('title', meta.title),
+      ...options.fontSheets.map((href) => h('link', { rel: 'stylesheet', href, dataPagedjsIgnore: '' })),
+      h('style', options.printCss),
+      h('style', `@page { size: ${options.paper === 'Letter' ? 'letter' : 'A4'}; }`),
+    ]),
+    h('body', [titleBlock(meta, ownTitle), h('main', tree.children as ElementContent[])]),
+  ])
+  return { tree: { type: 'root', children: [{ type: 'doctype' }, html] }, warnings, notes, termUses }
+}
+
+function titleBlock(meta: ArticleMeta, ownTitle: Element | undefined): Element {
+  const imprint: ElementContent[] = []
+  if (meta.date) imprint.push(h('time', { dateTime: meta.date }, formatDate(meta.date, meta.lang)))
+  if (meta.date && meta.publisher) imprint.push({ type: 'text', value: ' · ' })
+  if (meta.publisher) imprint.push(h('span.publisher', meta.publisher))
+  return h('header.title-block', [
+    ownTitle ?? h('h1.title', meta.title),
+    meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
+    meta.authors.length > 0 ? h('p.authors', meta.authors.join(', ')) : undefined,
+    imprint.length > 0 ? h('p.imprint', imprint) : undefined,
+    meta.license ? h('p.license', meta.license) : undefined,
+  ])
+}
+
+function formatDate(date: string, lang: string): string {
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
+  } catch {
+    return date
+  }
+}
+
+/** Move the document's own first `h1` (its title) out of the content. */
+function takeFirstH1(tree: Root): Element | undefined {
+  const first = select('h1', tree)
+  if (!first) return undefined
+  visit(tree, 'element', (node, index, parent) => {
+    if (node !== first || !parent || index === undefined) return undefined
+    parent.children.splice(index, 1)
+    return [SKIP, index] as const
+  })
+  first.properties.className = ['title']
+  return first
+}
+
+/**
+ * Chromium draws no space where a line wraps, so the PDF's tags (and a wrapped
+ * heading's bookmark) would read "theJanuary". Print CSS keeps the spaces of
+ * headings and paragraphs (`white-space: pre-wrap`), where a line-end space is
+ * drawn; this collapses their white space first, across inline elements as a
+ * browser would, so the lines break where they did. Notes keep normal spacing.
+ */
+function collapseBlockSpace(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.tagName !== 'p' && !/^h[1-6]$/.test(node.tagName)) return undefined
+    let last: Text | undefined
+    let afterSpace = true
+    const trimLast = (): void => {
+      if (last) last.value = last.value.trimEnd()
+    }
+    visit(node, (child) => {
+      if (child.type === 'element') {
+        const classes = child.properties.className
+        if (Array.isArray(classes) && classes.includes('footnote')) return SKIP
+        if (child.tagName === 'br') {
+          trimLast()
+          afterSpace = true
+        } else if (child.tagName === 'img') afterSpace = false
+        return undefined
+      }
+      if (child.type !== 'text') return undefined
+      child.value = child.value.replace(/[ \t\n\r\f]+/g, ' ')
+      if (afterSpace) child.value = child.value.replace(/^ /, '')
+      if (child.value !== '') {
+        afterSpace = child.value.endsWith(' ')
+        last = child
+      }
+      return undefined
+    })
+    trimLast()
+    return SKIP
+  })
+}
+
+/** Inline elements that can carry a passage's language. */
+const inlineTags = new Set(['span', 'i', 'b', 'u', 's', 'q', 'cite', 'abbr', 'small', 'mark', 'bdi', 'bdo', 'dfn', 'time', 'data', 'var', 'samp', 'kbd', 'sub', 'sup'])
+
+/**
+ * Chromium writes a structure element's /Lang only for elements in its
+ * accessibility tree, and leaves a plain inline element (`<span lang>`) out;
+ * `tabindex="-1"` keeps it in (nothing in a PDF takes focus).
+ */
+function keepInlineLang(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.properties.lang !== undefined && inlineTags.has(node.tagName) && node.properties.tabIndex === undefined) node.properties.tabIndex = -1
+  })
+}
+
+/** The canonical tree is sanitized already; this keeps the print page safe on its own. */
+function stripUnsafe(tree: Root): void {
+  visit(tree, 'element', (node, index, parent) => {
+    if (parent && index !== undefined && unsafeTags.has(node.tagName)) {
+      parent.children.splice(index, 1)
+      return index
+    }
+    for (const key of Object.keys(node.properties)) if (/^on/i.test(key)) delete node.properties[key]
+    return undefined
+  })
+}
+
+/**
+ * A PDF is read away from the source folder: a relative or `file:` link
+ * would point into the reader's disk (and Chromium resolves it against the
+ * build's temporary folder). Such links become their text.
+ */
+function unlinkLocal(tree: Root): void {
+  visit(tree, 'element', (node, index, parent) => {
+    if (node.tagName !== 'a' || node.properties.href === undefined || !parent || index === undefined) return undefined
+    const href = String(node.properties.href).trim()
+    if (/^(?:https?:|mailto:|#)/i.test(href)) return undefined
+    parent.children.splice(index, 1, ...node.children)
+    return index
+  })
+}
+
+/**
+ * Footnotes are the print page's only `complementary` content (see
+ * `inlineFootnotes`), so that the PDF can tag them as `Note`: a source's
+ * own `<aside>` is given the role `group` (tagged `Div`).
+ */
+function keepAsideForNotes(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.tagName === 'aside' || node.properties.role === 'complementary') node.properties.role = 'group'
+  })
+}
+
+/** Local images to `file://` URLs of the source folder; anything remote becomes a placeholder. */
+function localizeImages(tree: Root, input: EditionInput, warnings: PdfWarning[]): void {
+  const sourceOf = new Map(input.article.assets.map((asset) => [asset.href, asset.source]))
+  const label = uiStrings(input.article.meta.lang).imageNotIncluded
+  visit(tree, 'element', (node, index, parent) => {
+    if (node.tagName !== 'img' || !parent || index === undefined) return undefined
+    const src = String(node.properties.src ?? '')
+    delete node.properties.srcSet
+    const asset = sourceOf.get(src)
+    if (asset) {
+      node.properties.src = pathToFileURL(asset).href
+      return undefined
+    }
+    if (src !== '' && !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(src)) {
+      node.properties.src = pathToFileURL(resolve(input.sourceDir, decodeURI(src))).href
+      return undefined
+    }
+    warnings.push({ reason: `Unexpected remote image \`${src}\`, expected a local file (shown as a placeholder)`, ruleId: 'image-remote' })
+    const alt = String(node.properties.alt ?? '')
+    parent.children[index] = h('span.image-placeholder', { role: 'img', ariaLabel: alt || label }, alt ? `${label}: ${alt}` : label)
+    return SKIP
+  })
+}

@@ -1,0 +1,189 @@
+import { inflateSync } from 'node:zlib'
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
+import type { Operation } from './artifacts.ts'
+import { resolve, type PdfObjects, type PdfPage, type PdfUpdate } from './tags.ts'
+
+/**
+ * PDF/UA-1 (7.18.5) asks every link annotation for an alternate description
+ * in /Contents; Chromium writes none. Each gets the text of its `Link`
+ * structure element, read from the page content through the fonts'
+ * ToUnicode maps, or its address when it has no text.
+ */
+export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], root: PDFDict | undefined): PdfUpdate[] {
+  const parents = root ? numberTree(objects, root.get(PDFName.of('ParentTree'))) : new Map<number, PDFObject>()
+  const textOnPage = new Map<number, Map<number, string>>()
+  const fonts = new Map<number, FontMap>()
+  const textOf = (page: PdfPage): Map<number, string> => {
+    let texts = textOnPage.get(page.ref.objectNumber)
+    if (!texts) textOnPage.set(page.ref.objectNumber, (texts = markedTexts(objects, page, fonts)))
+    return texts
+  }
+  const pageOf = new Map(pages.map((page) => [page.ref.objectNumber, page]))
+  const updates: PdfUpdate[] = []
+  for (const page of pages) {
+    const annots = resolve(objects, page.dict.get(PDFName.of('Annots')))
+    if (!(annots instanceof PDFArray)) continue
+    for (const ref of annots.asArray()) {
+      const annot = ref instanceof PDFRef ? objects.read(ref) : undefined
+      if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PDFName.of('Subtype')) !== PDFName.of('Link') || annot.has(PDFName.of('Contents'))) continue
+      const key = annot.get(PDFName.of('StructParent'))
+      const element = key instanceof PDFNumber ? parents.get(key.asNumber()) : undefined
+      const read = element ? elementText(objects, element, page.ref, (pageRef) => (pageOf.has(pageRef.objectNumber) ? textOf(pageOf.get(pageRef.objectNumber) as PdfPage) : new Map())) : ''
+      const description = read.replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim() || address(objects, annot)
+      if (!description) continue
+      annot.set(PDFName.of('Contents'), PDFHexString.fromText(description))
+      updates.push([ref, annot])
+    }
+  }
+  return updates
+}
+
+/** The URI or named destination of a link annotation. */
+function address(objects: PdfObjects, annot: PDFDict): string {
+  const action = resolve(objects, annot.get(PDFName.of('A')))
+  const target = action instanceof PDFDict ? resolve(objects, action.get(PDFName.of('URI'))) : resolve(objects, annot.get(PDFName.of('Dest')))
+  if (target instanceof PDFString || target instanceof PDFHexString) return target.decodeText()
+  return target instanceof PDFName ? target.decodeText() : ''
+}
+
+/** The text a structure element owns: its marked content (MCIDs) on its page, and its children's. */
+function elementText(objects: PdfObjects, element: PDFObject, page: PDFRef, textsOn: (page: PDFRef) => Map<number, string>, depth = 0): string {
+  const node = resolve(objects, element)
+  if (!(node instanceof PDFDict) || depth > 50) return ''
+  const own = node.get(PDFName.of('Pg'))
+  const here = own instanceof PDFRef ? own : page
+  const kids = resolve(objects, node.get(PDFName.of('K')))
+  let text = ''
+  for (const kid of kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : []) {
+    if (kid instanceof PDFNumber) {
+      text += textsOn(here).get(kid.asNumber()) ?? ''
+      continue
+    }
+    const child = resolve(objects, kid)
+    if (!(child instanceof PDFDict)) continue
+    const mcid = child.get(PDFName.of('MCID'))
+    if (mcid instanceof PDFNumber) {
+      const pg = child.get(PDFName.of('Pg'))
+      text += textsOn(pg instanceof PDFRef ? pg : here).get(mcid.asNumber()) ?? ''
+    } else if (child.has(PDFName.of('S'))) text += elementText(objects, kid, here, textsOn, depth + 1)
+  }
+  return text
+}
+
+/** The entries of a number tree (ParentTree). */
+function numberTree(objects: PdfObjects, root: PDFObject | undefined): Map<number, PDFObject> {
+  const entries = new Map<number, PDFObject>()
+  const stack: Array<PDFObject | undefined> = [root]
+  while (stack.length > 0) {
+    const node = resolve(objects, stack.pop())
+    if (!(node instanceof PDFDict)) continue
+    const kids = resolve(objects, node.get(PDFName.of('Kids')))
+    if (kids instanceof PDFArray) stack.push(...kids.asArray())
+    const nums = resolve(objects, node.get(PDFName.of('Nums')))
+    if (!(nums instanceof PDFArray)) continue
+    for (let index = 0; index + 1 < nums.size(); index += 2) {
+      const key = nums.get(index)
+      if (key instanceof PDFNumber) entries.set(key.asNumber(), nums.get(index + 1))
+    }
+  }
+  return entries
+}
+
+/** Text shown in each marked-content sequence with an MCID on a page, decoded with the fonts' ToUnicode maps. */
+function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, FontMap>): Map<number, string> {
+  const fonts = pageFonts(objects, page.dict, cache)
+  const texts = new Map<number, string>()
+  for (const { source, ops } of page.contents) {
+    // Open marked content: its MCID, and whether it replaces its glyphs with /ActualText.
+    const marks: Array<{ mcid?: number; actual: boolean }> = []
+    let font: FontMap | undefined
+    const append = (text: string): void => {
+      const mcid = marks.findLast((mark) => mark.mcid !== undefined)?.mcid
+      if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
+    }
+    const operands = (op: Operation): string => source.slice(op.start, op.end - op.name.length)
+    for (const op of ops) {
+      if (op.name === 'BDC') {
+        const properties = operands(op)
+        const mcid = /\/MCID\s+(\d+)/.exec(properties)?.[1]
+        // Chromium draws a soft hyphen as a space glyph with `/ActualText <FEFF00AD>`.
+        const actual = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(properties)?.[1]
+        if (actual !== undefined) append(utf16(actual.replace(/\s+/g, '').replace(/^feff/i, '')))
+        marks.push({ ...(mcid === undefined ? {} : { mcid: Number(mcid) }), actual: actual !== undefined })
+      } else if (op.name === 'BMC') marks.push({ actual: false })
+      else if (op.name === 'EMC') marks.pop()
+      else if (op.name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(operands(op))?.[1] ?? '')
+      else if ((op.name === 'Tj' || op.name === 'TJ') && font && !marks.some((mark) => mark.actual)) {
+        let shown = ''
+        for (const match of operands(op).matchAll(/<([0-9A-Fa-f\s]*)>/g)) shown += decode(font, (match[1] ?? '').replace(/\s+/g, ''))
+        append(shown)
+      }
+    }
+  }
+  return texts
+}
+
+interface FontMap {
+  /** Bytes per character code: 2 for Identity-H (Chromium's CID fonts), else 1. */
+  width: number
+  unicode: Map<number, string>
+}
+
+function decode(font: FontMap, hex: string): string {
+  let text = ''
+  const step = font.width * 2
+  for (let at = 0; at + step <= hex.length; at += step) text += font.unicode.get(Number.parseInt(hex.slice(at, at + step), 16)) ?? ''
+  return text
+}
+
+/** The page's fonts by resource name, with their ToUnicode maps. */
+function pageFonts(objects: PdfObjects, page: PDFDict, cache: Map<number, FontMap>): Map<string, FontMap> {
+  const fonts = new Map<string, FontMap>()
+  const resources = resolve(objects, page.get(PDFName.of('Resources')))
+  const dict = resources instanceof PDFDict ? resolve(objects, resources.get(PDFName.of('Font'))) : undefined
+  if (!(dict instanceof PDFDict)) return fonts
+  for (const [name, value] of dict.entries()) {
+    const cached = value instanceof PDFRef ? cache.get(value.objectNumber) : undefined
+    if (cached) {
+      fonts.set(name.decodeText(), cached)
+      continue
+    }
+    const font = resolve(objects, value)
+    if (!(font instanceof PDFDict)) continue
+    const stream = resolve(objects, font.get(PDFName.of('ToUnicode')))
+    if (!(stream instanceof PDFRawStream)) continue
+    const bytes = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') ? inflateSync(stream.contents) : stream.contents
+    const width = font.get(PDFName.of('Subtype')) === PDFName.of('Type0') ? 2 : 1
+    const map = { width, unicode: toUnicodeMap(Buffer.from(bytes).toString('latin1')) }
+    if (value instanceof PDFRef) cache.set(value.objectNumber, map)
+    fonts.set(name.decodeText(), map)
+  }
+  return fonts
+}
+
+/** UTF-16BE code units written in hex. */
+function utf16(hex: string): string {
+  return String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => Number.parseInt(unit, 16)))
+}
+
+/** A ToUnicode CMap's `bfchar` and `bfrange` entries. */
+function toUnicodeMap(cmap: string): Map<number, string> {
+  const map = new Map<number, string>()
+  for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const [, code, value] of (block[1] ?? '').matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) map.set(Number.parseInt(code ?? '', 16), utf16(value ?? ''))
+  }
+  for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const [, low, high, target] of (block[1] ?? '').matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])/g)) {
+      const from = Number.parseInt(low ?? '', 16)
+      const to = Math.min(Number.parseInt(high ?? '', 16), from + 0xffff)
+      const values = target?.startsWith('[') ? [...target.matchAll(/<([0-9A-Fa-f]+)>/g)].map((match) => match[1] ?? '') : undefined
+      const start = values ? 0 : Number.parseInt((target ?? '<>').slice(1, -1), 16)
+      const last = values ? '' : (target ?? '<>').slice(1, -1)
+      for (let code = from; code <= to; code++) {
+        const value = values ? values[code - from] : (start + code - from).toString(16).padStart(last.length, '0')
+        if (value) map.set(code, utf16(value))
+      }
+    }
+  }
+  return map
+}

@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { toHtml } from 'hast-util-to-html'
+import type { ArticleMeta } from '../../common/article.ts'
+import type { BrowserSession } from '../browser.ts'
+import type { EditionFile, EditionInput } from '../edition.ts'
+import { buildPrintDocument, type PdfWarning } from './print-document.ts'
+import { addPdfMetadata } from './tagging/metadata.ts'
+import { keyBlocks } from '../block-keys.ts'
+import type { PageStart } from './page-starts.ts'
+import { defaultRenderLimits, fontSheetUrls, packageDirs, renderPdf, type RenderLimits } from './render.ts'
+import { editionStylesheet } from '../stylesheet.ts'
+
+export type { PdfWarning } from './print-document.ts'
+
+/** Options of `writePdf`; every field has a default. */
+export interface PdfOptions extends Partial<RenderLimits> {
+  /** Paper size; default the article's `meta.paper` (A4 unless the front matter says Letter). */
+  paper?: ArticleMeta['paper']
+  /** Soft hyphens from TeX patterns for the article's language; default true. */
+  hyphenate?: boolean
+}
+
+/** What the PDF edition made. */
+export interface PdfEdition {
+  /** `<slug>.pdf`. */
+  files: EditionFile[]
+  /** Remote images replaced by placeholders, requests that were blocked. */
+  warnings: PdfWarning[]
+  pages: number
+  /** Distinct pages on which each glossary entry (`gloss-…`) is used, as printed in the glossary. */
+  termPages: Record<string, number[]>
+  /** Where each page begins, in page order: the EPUB's page-break markers go there. */
+  pageStarts: PageStart[]
+}
+
+const producer = 'offprint (Chromium, Paged.js, pdf-lib)'
+
+/**
+ * The PDF edition: a print document built from a clone of the canonical
+ * tree, laid out into pages by Paged.js in the build's one browser, printed
+ * as a tagged PDF with an outline, then given its metadata.
+ */
+export async function writePdf(input: EditionInput, session: BrowserSession, options: PdfOptions = {}): Promise<PdfEdition> {
+  const { article } = input
+  const limits: RenderLimits = { ...defaultRenderLimits, ...definedOnly(options) }
+  const dirs = packageDirs()
+  const workDir = await mkdtemp(join(tmpdir(), 'offprint-pdf-'))
+  try {
+    const printCss = await editionStylesheet(input.templatesDir, 'print.css')
+    // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
+    const document = buildPrintDocument({ ...input, tree: keyBlocks(input.tree) }, {
+      paper: options.paper ?? article.meta.paper,
+      printCss,
+      fontSheets: fontSheetUrls(dirs.fonts),
+      hyphenate: options.hyphenate ?? true,
+    })
+    const htmlPath = join(workDir, 'print.html')
+    await writeFile(htmlPath, toHtml(document.tree))
+    const rendered = await renderPdf(session, htmlPath, [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
+    const data = addPdfMetadata(rendered.pdf, {
+      title: article.meta.title,
+      authors: article.meta.authors,
+      ...(article.meta.description ? { subject: article.meta.description } : {}),
+      keywords: article.meta.keywords,
+      lang: article.meta.lang,
+      creator: 'offprint',
+      producer,
+      date: new Date(input.epoch * 1000),
+    })
+    const warnings = [
+      ...document.warnings,
+      ...[...new Set(rendered.blocked)].map((url): PdfWarning => ({
+        reason: `Unexpected request for \`${url.length > 200 ? `${url.slice(0, 200)}…` : url}\`, expected only files in the source folder (blocked)`,
+        ruleId: 'link-outside',
+      })),
+    ]
+    return { files: [{ path: `${article.slug}.pdf`, data }], warnings, pages: rendered.pages, termPages: rendered.termPages, pageStarts: rendered.pageStarts }
+  } catch (error) {
+    throw new Error(`Unexpected failure to make the PDF of \`${article.slug}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+function definedOnly(options: PdfOptions): Partial<RenderLimits> {
+  const limits: Partial<RenderLimits> = {}
+  if (options.navigationTimeoutMs !== undefined) limits.navigationTimeoutMs = options.navigationTimeoutMs
+  if (options.layoutTimeoutMs !== undefined) limits.layoutTimeoutMs = options.layoutTimeoutMs
+  if (options.printTimeoutMs !== undefined) limits.printTimeoutMs = options.printTimeoutMs
+  return limits
+}

@@ -1,0 +1,161 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import { build, templatesDir, type BuildReport } from '../build/build.ts'
+import type { BuildOptions } from '../common/config.ts'
+import { progressHooks } from '../cli/progress.ts'
+import { formatReport, type Verbosity } from '../cli/report.ts'
+import { startServer, type StaticServer } from './http.ts'
+import { watchFolders, type WatchTarget } from './watch.ts'
+
+export type ServeOptions = BuildOptions & { force: boolean; port: number; verbosity: Verbosity }
+
+/** Quiet time after the last change before a rebuild, in milliseconds. */
+const debounce = 120
+const markdownFile = /\.(md|markdown)$/i
+
+/**
+ * `offprint serve`: build, serve `options.out` on 127.0.0.1, watch the
+ * sources and the templates, rebuild on a change (the cache skips what did
+ * not change) and reload the open pages. A build with errors shows them in
+ * the terminal and over every served page, while the previous good output
+ * stays served. Runs until SIGINT or SIGTERM; resolves the exit code.
+ */
+export async function serve(options: ServeOptions): Promise<number> {
+  const { port, verbosity, force, ...buildOptions } = options
+  const log = (text: string): void => {
+    process.stderr.write(`${text}\n`)
+  }
+  const relative = (file: string): string => path.relative(process.cwd(), file) || '.'
+
+  const targets: WatchTarget[] = []
+  for (const given of buildOptions.paths) {
+    const absolute = path.resolve(given)
+    const info = await stat(absolute).catch(() => undefined)
+    if (!info) {
+      log(`offprint: Unexpected missing file or folder \`${given}\`, expected an existing source path`)
+      return 2
+    }
+    if (info.isDirectory()) targets.push({ folder: absolute, recursive: true })
+    // A single file: its folder, for editors that save by rename, but only that file, its glossary and its images.
+    else targets.push({ folder: path.dirname(absolute), recursive: false, accept: (file) => file === absolute || !markdownFile.test(file) })
+  }
+  targets.push({ folder: path.resolve(templatesDir), recursive: true })
+
+  let errors = ''
+  let listing = ''
+  let running: Promise<void> | undefined
+  let again: string[] | undefined
+  let server: StaticServer | undefined
+  let stopped = false
+
+  /** One build; on a rebuild, tell the open pages when something they show may have changed. */
+  const runBuild = async (first: boolean): Promise<'ok' | 'missing' | 'crashed'> => {
+    const started = performance.now()
+    const progress = verbosity !== 'quiet' && (first || process.stderr.isTTY === true) ? progressHooks(process.stderr) : undefined
+    let result: BuildReport
+    try {
+      result = await build({ ...buildOptions, force: first && force, isolate: true }, progress)
+    } catch (error) {
+      progress?.finish()
+      const err = error as NodeJS.ErrnoException
+      const message = err.code === 'ENOENT'
+        ? `Unexpected missing file or folder \`${err.path ?? ''}\`, expected an existing source path`
+        : `Unexpected build failure: ${err.message}`
+      log(`offprint: ${message}`)
+      errors = message
+      server?.broadcast('reload', { failed: 1 })
+      return err.code === 'ENOENT' ? 'missing' : 'crashed'
+    }
+    progress?.finish()
+    const text = formatReport(result.files, verbosity)
+    if (text) log(text)
+    const count = (status: string): number => result.sources.filter((source) => source.status === status).length
+    if (verbosity !== 'quiet') {
+      const seconds = ((performance.now() - started) / 1000).toFixed(2)
+      log(`offprint: built ${count('built')}, ${count('cached')} unchanged, ${result.failed.length} failed, in ${seconds} s`)
+    }
+    const before = { errors, listing }
+    errors = stripVTControlCharacters(formatReport(result.files, 'quiet')).trim()
+    // A source added or removed changes the index page even when nothing was built.
+    listing = result.sources.map((source) => source.source).join('\n')
+    if (count('built') > 0 || result.failed.length > 0 || errors !== before.errors || listing !== before.listing) {
+      server?.broadcast('reload', { built: count('built'), failed: result.failed.length })
+    }
+    return 'ok'
+  }
+
+  /** Settles once no build is running or queued. */
+  const settle = async (): Promise<void> => {
+    while (running) await running
+  }
+
+  /** Run a build; changes that come meanwhile get one more build right after it. */
+  const track = (job: Promise<unknown>): void => {
+    running = job.then(() => undefined, (error: unknown) => log(`offprint: ${(error as Error).message}`)).then(() => {
+      running = undefined
+      const next = again
+      again = undefined
+      if (next && !stopped) rebuild(next)
+    })
+  }
+
+  /** Rebuild now, or right after the build already running. */
+  const rebuild = (files: string[]): void => {
+    if (running) {
+      again = [...(again ?? []), ...files]
+      return
+    }
+    if (verbosity !== 'quiet') log(`offprint: changed ${[...new Set(files)].map(relative).join(', ')}; rebuilding`)
+    track(runBuild(false))
+  }
+
+  // Listen first: a port in use is known before a long build, not after.
+  try {
+    server = await startServer({ root: buildOptions.out, port, errors: () => errors, busy: () => running !== undefined })
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException
+    log(err.code === 'EADDRINUSE'
+      ? `offprint: Unexpected port ${port} in use, expected a free port (pass another --port, or --port 0 for any)`
+      : `offprint: Unexpected failure to serve on 127.0.0.1:${port}: ${err.message}`)
+    return 2
+  }
+  // Watch from before the first build, so an edit made while it runs is not missed.
+  const watcher = watchFolders({
+    targets,
+    ignore: [buildOptions.out],
+    delay: debounce,
+    onChange: (files) => {
+      if (!stopped) rebuild(files)
+    },
+    onError: (folder, error) => log(`offprint: Unexpected failure to watch \`${relative(folder)}\`: ${error.message}`),
+  })
+  const first = runBuild(true)
+  track(first)
+  if ((await first) === 'missing') {
+    stopped = true
+    watcher.close()
+    await settle()
+    await server.close()
+    return 2
+  }
+  // The URL is printed once the first build is there to be seen.
+  process.stdout.write(`offprint: serving ${relative(buildOptions.out)} at ${server.url} (Ctrl-C to stop)\n`)
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (name: NodeJS.Signals): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve(name)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  stopped = true
+  watcher.close()
+  if (running && verbosity !== 'quiet') log('offprint: waiting for the running build to finish')
+  await settle()
+  await server.close()
+  if (verbosity !== 'quiet') log(`offprint: stopped (${signal})`)
+  return 0
+}

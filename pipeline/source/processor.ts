@@ -1,0 +1,98 @@
+import type { Root } from 'hast'
+import rehypeRaw from 'rehype-raw'
+import rehypeSanitize from 'rehype-sanitize'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import remarkRehype from 'remark-rehype'
+import { unified } from 'unified'
+import type { VFile } from 'vfile'
+import type { VFileMessage } from 'vfile-message'
+import { rehypeAlignClasses } from '../plugins/rehype-align-classes.ts'
+import { rehypeContentModel } from '../plugins/rehype-content-model.ts'
+import { rehypeEmptyHeadings } from '../plugins/rehype-empty-headings.ts'
+import { rehypeEmptyLinks } from '../plugins/rehype-empty-links.ts'
+import { rehypeFillPositions } from '../plugins/rehype-fill-positions.ts'
+import { rehypeFlagUnsafe } from '../plugins/rehype-flag-unsafe.ts'
+import { rehypeFootnoteIds } from '../plugins/rehype-footnote-ids.ts'
+import { rehypeGlossarySection } from '../plugins/rehype-glossary-section.ts'
+import { rehypeHeadingIds } from '../plugins/rehype-heading-ids.ts'
+import { rehypeImages } from '../plugins/rehype-images.ts'
+import { rehypeLocalLinks } from '../plugins/rehype-local-links.ts'
+import { rehypeLinkCheck } from '../plugins/rehype-link-check.ts'
+import { rehypeUniqueIds } from '../plugins/rehype-unique-ids.ts'
+import { remarkFootnoteCheck } from '../plugins/remark-footnote-check.ts'
+import { remarkGlossary } from '../plugins/remark-glossary.ts'
+import { remarkNestingLimit } from '../plugins/remark-nesting-limit.ts'
+import { reportFailure } from './failure.ts'
+import { sanitizeSchema } from './sanitize-schema.ts'
+import { readSource } from './read-source.ts'
+import { uiStrings } from '../common/strings.ts'
+import { defaultBuildOptions, type GlossaryEntry } from '../common/config.ts'
+import type { ArticleMeta } from '../common/article.ts'
+
+/**
+ * The one processor every edition uses, in this order: Markdown (front matter
+ * already read by `source.ts`) → GFM → nesting limit → footnote check →
+ * glossary links → hast → raw HTML parsed → positions filled in → links out of
+ * the source folder unlinked → unsafe HTML reported → sanitized → content
+ * model repaired → empty headings removed → alignment as classes → ASCII
+ * footnote ids → glossary section → unique ids → heading ids and outline →
+ * offline images → empty links → link check.
+ */
+export function createProcessor(lang: string) {
+  const strings = uiStrings(lang)
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkNestingLimit)
+    .use(remarkFootnoteCheck)
+    .use(remarkGlossary)
+    .use(remarkRehype, {
+      allowDangerousHtml: true,
+      clobberPrefix: '',
+      footnoteLabel: strings.notes,
+      footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) =>
+        `${strings.backToReference} ${referenceIndex + 1}${rereferenceIndex > 1 ? `-${rereferenceIndex}` : ''}`,
+    })
+    .use(rehypeRaw)
+    .use(rehypeFillPositions)
+    .use(rehypeLocalLinks)
+    .use(rehypeFlagUnsafe, sanitizeSchema)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeContentModel)
+    .use(rehypeEmptyHeadings)
+    .use(rehypeAlignClasses)
+    .use(rehypeFootnoteIds)
+    .use(rehypeGlossarySection)
+    .use(rehypeUniqueIds)
+    .use(rehypeHeadingIds)
+    .use(rehypeImages)
+    .use(rehypeEmptyLinks)
+    .use(rehypeLinkCheck)
+}
+
+/** Result of processing one source. */
+export interface ProcessedSource {
+  file: VFile
+  /** The canonical tree; `undefined` when a fatal message means no edition can be made. */
+  tree: Root | undefined
+}
+
+/**
+ * Read, parse and enrich one source. Problems are messages on `file`; a
+ * fatal one leaves `tree` undefined. Never throws: a plugin's exception (a
+ * stack overflow on hostile nesting, or a bug) becomes a fatal message.
+ */
+export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
+  const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
+  if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
+  file.data.glossary = glossary
+  const processor = createProcessor(file.data.article?.meta.lang ?? 'en')
+  try {
+    return { file, tree: (await processor.run(processor.parse(file), file)) as Root }
+  } catch (error) {
+    // `file.fail` in a plugin has put its message on the file already.
+    if (!file.messages.includes(error as VFileMessage)) reportFailure(file, error)
+    return { file, tree: undefined }
+  }
+}
