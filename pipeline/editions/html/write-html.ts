@@ -8,7 +8,7 @@ import { uiStrings } from '../../common/strings.ts'
 import type { EditionFile, EditionInput } from '../edition.ts'
 import { relevelHeadings } from '../heading-levels.ts'
 import { editionStylesheet } from '../stylesheet.ts'
-import { addPreviews, dismissPreviewsScript } from './previews.ts'
+import { dismissPreviewsScript, hasPreviews } from './previews.ts'
 import { titleBlock } from '../title-block.ts'
 import { tocList } from '../toc.ts'
 
@@ -21,6 +21,8 @@ export interface HtmlOptions {
 /**
  * The HTML edition: one standalone page, `index.html`, readable offline from
  * `file://`: CSS inlined, no script needed, nothing requested from elsewhere.
+ * Footnote and glossary previews are built in the browser by the page's one
+ * script (see `previews.ts`), never put in the text.
  * Local images are copied to `assets/`.
  */
 export async function writeHtml(input: EditionInput, options: HtmlOptions = {}): Promise<EditionFile[]> {
@@ -29,7 +31,6 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const strings = uiStrings(meta.lang)
   const css = await editionStylesheet(input.templatesDir, 'site.css')
   const tree = structuredClone(input.tree)
-  const previews = addPreviews(tree, article)
   const header = titleBlock(meta, tree)
   // The title is the page's only h1; the document's headings follow it without skipping a level.
   relevelHeadings(tree, 2)
@@ -61,7 +62,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
             h('nav', { ariaLabel: strings.editions }, [h('ul', [h('li', [h('a', { href: '../index.html' }, [h('span', { ariaHidden: 'true' }, '↑ '), strings.allArticles])]), ...editionLinks])]),
             meta.license ? h('p.license', meta.license) : undefined,
           ]),
-          previews > 0 ? h('script', dismissPreviewsScript) : undefined,
+          hasPreviews(tree) ? h('script', dismissPreviewsScript) : undefined,
         ]),
       ]),
     ],
