@@ -1,25 +1,79 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { Element, Root } from 'hast'
+import { fromHtml } from 'hast-util-from-html'
 import { toHtml } from 'hast-util-to-html'
-import type { VFile } from 'vfile'
+import rehypeRaw from 'rehype-raw'
+import rehypeSanitize from 'rehype-sanitize'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import remarkRehype from 'remark-rehype'
+import { unified, type PluggableList } from 'unified'
+import { visit } from 'unist-util-visit'
+import { VFile } from 'vfile'
 import { VFileMessage } from 'vfile-message'
 import { expect, it } from 'vitest'
+import type { ArticleData } from '../../pipeline/common/article.ts'
+import { slugForFile } from '../../pipeline/common/slug.ts'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
-import { processSource } from '../../pipeline/source/processor.ts'
+import { rehypeAlignClasses } from '../../pipeline/plugins/rehype-align-classes.ts'
+import { rehypeContentModel } from '../../pipeline/plugins/rehype-content-model.ts'
+import { rehypeEmptyHeadings } from '../../pipeline/plugins/rehype-empty-headings.ts'
+import { rehypeEmptyLinks } from '../../pipeline/plugins/rehype-empty-links.ts'
+import { rehypeFillPositions } from '../../pipeline/plugins/rehype-fill-positions.ts'
+import { rehypeFlagUnsafe } from '../../pipeline/plugins/rehype-flag-unsafe.ts'
+import { rehypeFootnoteIds } from '../../pipeline/plugins/rehype-footnote-ids.ts'
+import { rehypeGlossarySection } from '../../pipeline/plugins/rehype-glossary-section.ts'
+import { rehypeHeadingIds } from '../../pipeline/plugins/rehype-heading-ids.ts'
+import { rehypeImages } from '../../pipeline/plugins/rehype-images.ts'
+import { rehypeLinkCheck } from '../../pipeline/plugins/rehype-link-check.ts'
+import { rehypeLocalLinks } from '../../pipeline/plugins/rehype-local-links.ts'
+import { rehypeUniqueIds } from '../../pipeline/plugins/rehype-unique-ids.ts'
+import { remarkFootnoteCheck } from '../../pipeline/plugins/remark-footnote-check.ts'
+import { remarkGlossary } from '../../pipeline/plugins/remark-glossary.ts'
+import { remarkNestingLimit } from '../../pipeline/plugins/remark-nesting-limit.ts'
+import { blankOut, findFrontMatter, readFrontMatter } from '../../pipeline/source/front-matter.ts'
+import { sanitizeSchema } from '../../pipeline/source/sanitize-schema.ts'
 import { projectRoot } from './corpus.ts'
 
 /**
- * Fixture runner for plugin unit tests.
+ * Fixture runner for plugin unit tests: each case runs ONE plugin of
+ * `pipeline/plugins/` (after the prerequisites the case names), never the
+ * whole pipeline, so a change in one plugin rewrites only its own fixtures.
  *
- * A case is a folder `tests/fixtures/<plugin>/<case>/` holding `input.md`
- * (and, when the case needs one, `glossary.yaml`). The real `processSource`
- * runs on `input.md` in place, so relative paths (images, `../`) resolve from
- * the case folder. The tree is serialized with hast-util-to-html and compared
- * with `output.html`; the messages, one per line as `line:column ruleId reason`
- * in place order (a message's `cause` follows on its own line, indented, as
- * `  cause line:column reason`), are compared with `messages.txt`. Messages
- * of `glossary.yaml` come first, prefixed with `glossary.yaml:`.
+ * A case is a folder `tests/fixtures/<plugin>/<case>/` holding:
+ *
+ * - `input.md`: Markdown. Parsed by remark-parse + remark-gfm; a remark
+ *   plugin runs on that mdast. The tree then goes to hast through
+ *   remark-rehype (`allowDangerousHtml`, empty `clobberPrefix`, as the
+ *   processor does); a rehype plugin runs after rehype-raw. For a remark
+ *   plugin the hast step is only a neutral serialisation: raw HTML stays
+ *   unparsed and is written as it stands. Optional YAML front matter is
+ *   read by the real front-matter reader and blanked (offsets kept, so
+ *   places are those of the source); only its `lang` and `title` are used.
+ * - or `input.html` (rehype plugins only): an HTML fragment parsed with
+ *   hast-util-from-html, when the case is about raw HTML and reads better
+ *   as HTML.
+ * - `glossary.yaml` (optional): loaded by the real glossary loader into
+ *   `file.data.glossary`; its messages come first, prefixed `glossary.yaml:`.
+ * - `plugins.txt` (optional): prerequisite plugins, one name a line
+ *   (`remark-glossary`, `rehype-footnote-ids`, …, or `rehype-sanitize` with
+ *   the pipeline's schema), run before the plugin under test in the
+ *   processor's order of stages: remark ones on the mdast, rehype ones after
+ *   rehype-raw. `#` starts a comment.
+ *
+ * The runner sets up only what plugins read from `file.data`: `article`
+ * (slug from the file name, `meta` from the front matter, empty lists) and
+ * `glossary`. Expected files, compared byte for byte:
+ *
+ * - `output.html`: the resulting hast, serialised with hast-util-to-html
+ *   (with `positions`, each element carries its place as `data-pos`);
+ * - `messages.txt`: the messages, one per line as `line:column ruleId reason`
+ *   in place order (a message's `cause` follows on its own line, indented,
+ *   as `  cause line:column reason`);
+ * - `data.json`: when the test file passes `data`, what the plugin wrote to
+ *   `file.data`.
  *
  * Regenerate the expected files on purpose, then review the diff:
  *
@@ -29,6 +83,29 @@ import { projectRoot } from './corpus.ts'
  * A missing expected file fails the case unless updating.
  */
 export const fixturesDir = path.join(projectRoot, 'tests', 'fixtures')
+
+/** The plugins a case may run, by file name, with the options the processor gives them. */
+const plugins: Record<string, PluggableList[number]> = {
+  'remark-nesting-limit': remarkNestingLimit,
+  'remark-footnote-check': remarkFootnoteCheck,
+  'remark-glossary': remarkGlossary,
+  'rehype-fill-positions': rehypeFillPositions,
+  'rehype-local-links': rehypeLocalLinks,
+  'rehype-flag-unsafe': [rehypeFlagUnsafe, sanitizeSchema],
+  'rehype-sanitize': [rehypeSanitize, sanitizeSchema],
+  'rehype-content-model': rehypeContentModel,
+  'rehype-empty-headings': rehypeEmptyHeadings,
+  'rehype-align-classes': rehypeAlignClasses,
+  'rehype-footnote-ids': rehypeFootnoteIds,
+  'rehype-glossary-section': rehypeGlossarySection,
+  'rehype-unique-ids': rehypeUniqueIds,
+  'rehype-heading-ids': rehypeHeadingIds,
+  'rehype-images': rehypeImages,
+  'rehype-empty-links': rehypeEmptyLinks,
+  'rehype-link-check': rehypeLinkCheck,
+}
+/** The processor's order of stages (`pipeline/source/parse-source.ts`). */
+const order = Object.keys(plugins)
 
 /** Names of the case folders of `plugin`, sorted. */
 export function fixtureCases(plugin: string): string[] {
@@ -45,25 +122,107 @@ export interface FixtureResult {
   messages: string
   /** The processed file, for assertions beyond the fixture files. */
   file: VFile
+  /** The tree after the plugin. */
+  tree: Root
+  /** The case folder. */
+  dir: string
 }
 
-/** Run one case through the real pipeline. */
-export async function runFixture(plugin: string, name: string): Promise<FixtureResult> {
+/** How a test file runs its plugin's cases. */
+export interface RunOptions {
+  /** Write each element's place as `data-pos="line:column-line:column"` in `output.html`. */
+  positions?: boolean
+  /** What the plugin wrote to `file.data`, compared with `data.json`. */
+  data?: (file: VFile, dir: string) => unknown
+}
+
+/** Run one case: its prerequisites, then `plugin` alone. */
+export async function runFixture(plugin: string, name: string, options: RunOptions = {}): Promise<FixtureResult> {
   const dir = path.join(fixturesDir, plugin, name)
-  const input = path.join(dir, 'input.md')
-  if (!existsSync(input)) throw new Error(`Missing ${path.relative(projectRoot, input)}: every fixture case needs an input.md`)
-  const glossaryPath = path.join(dir, 'glossary.yaml')
-  const lines: string[] = []
-  let entries: Awaited<ReturnType<typeof loadGlossary>>['entries'] = []
-  if (existsSync(glossaryPath)) {
-    const glossary = await loadGlossary(glossaryPath)
-    entries = glossary.entries
-    lines.push(...formatMessages(glossary.file).map((line) => `glossary.yaml:${line}`))
+  if (!(plugin in plugins) || plugin === 'rehype-sanitize') throw new Error(`Unknown plugin \`${plugin}\`: expected a file name of pipeline/plugins/`)
+  const markdownPath = path.join(dir, 'input.md')
+  const htmlPath = path.join(dir, 'input.html')
+  const isHtml = existsSync(htmlPath)
+  if (isHtml === existsSync(markdownPath)) throw new Error(`${path.relative(projectRoot, dir)}: every fixture case needs one input.md or one input.html`)
+  if (isHtml && plugin.startsWith('remark-')) throw new Error(`${path.relative(projectRoot, dir)}: a remark plugin needs input.md`)
+
+  const chain = await prerequisites(dir)
+  for (const before of chain) {
+    if (!(before in plugins)) throw new Error(`${path.relative(projectRoot, dir)}/plugins.txt: unknown plugin \`${before}\``)
+    if (order.indexOf(before) >= order.indexOf(plugin)) throw new Error(`${path.relative(projectRoot, dir)}/plugins.txt: \`${before}\` runs after \`${plugin}\` in the processor`)
+    if (isHtml && before.startsWith('remark-')) throw new Error(`${path.relative(projectRoot, dir)}/plugins.txt: \`${before}\` needs input.md`)
   }
-  const { file, tree } = await processSource(input, entries)
+  chain.push(plugin)
+  const use = (names: string[]): PluggableList => names.map((each) => plugins[each] as PluggableList[number])
+
+  const lines: string[] = []
+  const glossaryPath = path.join(dir, 'glossary.yaml')
+  let glossary: Awaited<ReturnType<typeof loadGlossary>>['entries'] = []
+  if (existsSync(glossaryPath)) {
+    const loaded = await loadGlossary(glossaryPath)
+    glossary = loaded.entries
+    lines.push(...formatMessages(loaded.file).map((line) => `glossary.yaml:${line}`))
+  }
+
+  const inputPath = isHtml ? htmlPath : markdownPath
+  let text = await readFile(inputPath, 'utf8')
+  const file = new VFile({ path: inputPath, value: text })
+  let fields: { lang?: string | undefined; title?: string | undefined } = {}
+  const block = isHtml ? undefined : findFrontMatter(text)
+  if (block === 'unclosed') throw new Error(`${path.relative(projectRoot, inputPath)}: front matter with no closing fence`)
+  if (block) {
+    fields = readFrontMatter(file, block) ?? {}
+    text = blankOut(text, 0, block.end)
+    file.value = text
+  }
+  file.data.glossary = glossary
+  file.data.article = {
+    slug: slugForFile(inputPath),
+    meta: { title: fields.title ?? '', authors: [], lang: fields.lang ?? 'en', keywords: [], paper: 'A4', titleFromContent: false },
+    headings: [],
+    notes: [],
+    terms: [],
+    assets: [],
+  } satisfies ArticleData
+
+  let tree: Root
+  if (isHtml) {
+    tree = fromHtml(text, { fragment: true })
+    tree = (await unified().use(use(chain)).run(tree, file)) as Root
+  } else {
+    const remark = chain.filter((each) => each.startsWith('remark-'))
+    const rehype = chain.filter((each) => !each.startsWith('remark-'))
+    const processor = unified()
+      .use(remarkParse)
+      .use(remarkGfm)
+      .use(use(remark))
+      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    if (rehype.length > 0) processor.use(rehypeRaw).use(use(rehype))
+    tree = (await processor.run(processor.parse(file), file)) as Root
+  }
   lines.push(...formatMessages(file))
-  const html = tree ? toHtml(tree) : ''
-  return { html: `${html}\n`, messages: lines.map((line) => `${line}\n`).join(''), file }
+  const html = toHtml(options.positions ? withPositions(tree) : tree, { allowDangerousHtml: true })
+  return { html: `${html}\n`, messages: lines.map((line) => `${line}\n`).join(''), file, tree, dir }
+}
+
+/** The names in a case's `plugins.txt`, if any. */
+async function prerequisites(dir: string): Promise<string[]> {
+  const list = path.join(dir, 'plugins.txt')
+  if (!existsSync(list)) return []
+  return (await readFile(list, 'utf8'))
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line !== '')
+}
+
+/** A copy of `tree` whose elements carry their place as `data-pos`. */
+function withPositions(tree: Root): Root {
+  const copy = structuredClone(tree)
+  visit(copy, 'element', (node: Element) => {
+    const { start, end } = node.position ?? {}
+    node.properties.dataPos = start ? `${start.line}:${start.column}-${end ? `${end.line}:${end.column}` : '?'}` : 'none'
+  })
+  return copy
 }
 
 /** Messages of `file` as `line:column ruleId reason` lines (causes indented below). */
@@ -105,9 +264,9 @@ async function check(dir: string, name: string, actual: string, mayWrite: boolea
   expect(actual, `${path.relative(projectRoot, expectedPath)}`).toBe(await readFile(expectedPath, 'utf8'))
 }
 
-export interface FixtureOptions {
+export interface FixtureOptions extends RunOptions {
   /**
-   * Cases whose expected files hold the correct output but the pipeline does
+   * Cases whose expected files hold the correct output but the plugin does
    * not produce it yet (a known bug): they run as `it.fails`, with the reason.
    */
   knownBugs?: Record<string, string>
@@ -131,22 +290,24 @@ export function fixtureTests(plugin: string, options: FixtureOptions = {}): void
       })
     }
   }
+  const expectedFiles = ['output.html', 'messages.txt', ...(options.data ? ['data.json'] : [])]
   for (const name of cases) {
     const bug = options.knownBugs?.[name]
     const dir = path.join(fixturesDir, plugin, name)
     // A known bug's expected files are written by hand and never regenerated:
     // regenerating would enshrine the bug.
     const run = async () => {
-      const result = await runFixture(plugin, name)
+      const result = await runFixture(plugin, name, options)
       await check(dir, 'output.html', result.html, !bug)
       await check(dir, 'messages.txt', result.messages, !bug)
+      if (options.data) await check(dir, 'data.json', `${JSON.stringify(options.data(result.file, dir), null, 2)}\n`, !bug)
       await options.assert?.[name]?.(result)
     }
     if (!bug) {
       it(name, run)
       continue
     }
-    const missing = ['output.html', 'messages.txt'].filter((file) => !existsSync(path.join(dir, file)))
+    const missing = expectedFiles.filter((file) => !existsSync(path.join(dir, file)))
     if (missing.length > 0) {
       it(name, () => {
         throw new Error(`Known-bug case \`${name}\` needs hand-written ${missing.join(' and ')} with the correct output`)

@@ -3,6 +3,7 @@ import { fixtureTests } from '../helpers/fixtures.ts'
 
 describe('rehype-footnote-ids', () => {
   fixtureTests('rehype-footnote-ids', {
+    data: (file) => file.data.article?.notes,
     assert: {
       'repeated-reference': (result) => {
         expect(result.file.data.article?.notes.map((note) => [note.id, note.refIds])).toEqual([

@@ -10,6 +10,7 @@ const unique = (result: FixtureResult) => {
 
 describe('rehype-heading-ids', () => {
   fixtureTests('rehype-heading-ids', {
+    data: (file) => ({ title: file.data.article?.meta.title, titleFromContent: file.data.article?.meta.titleFromContent, headings: file.data.article?.headings }),
     assert: {
       duplicates: (result) => {
         unique(result)

@@ -1,12 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processSource } from '../../pipeline/source/processor.ts'
+import { describe, expect } from 'vitest'
 import { fixtureTests, fixturesDir } from '../helpers/fixtures.ts'
 
 describe('rehype-images', () => {
   fixtureTests('rehype-images', {
+    data: (file, dir) => ({
+      assets: file.data.article?.assets.map((asset) => ({ source: path.relative(dir, asset.source), href: asset.href })),
+      inputs: file.data.article?.inputs?.map((input) => path.relative(dir, input)),
+    }),
     assert: {
       local: (result) => {
         const dir = path.join(fixturesDir, 'rehype-images', 'local')
@@ -19,29 +20,17 @@ describe('rehype-images', () => {
         expect(result.file.data.article?.assets).toEqual([])
         expect(result.html).not.toMatch(/<img/)
       },
+      'non-ascii-names': (result) => {
+        // `Фото 1.png` and `Фаза 1.png` both become `img/_1.png` but for the hash of the original name.
+        const hrefs = result.file.data.article?.assets.map((asset) => asset.href) ?? []
+        expect(hrefs).toHaveLength(3)
+        expect(new Set(hrefs).size).toBe(3)
+        for (const href of hrefs) expect(href).toMatch(/^[\x21-\x7e]+$/)
+      },
       'outside-folder': (result) => {
         expect(result.file.data.article?.assets).toEqual([])
         expect(result.html).not.toMatch(/<img/)
       },
     },
-  })
-
-  describe('outside fixtures (the fix’s exact names are not yet decided)', () => {
-    let dir: string
-    beforeAll(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'offprint-images-'))
-    })
-    afterAll(async () => {
-      await rm(dir, { recursive: true, force: true })
-    })
-
-    it('gives two different images two different asset paths (`Фото 1.png` and `Фаза 1.png`)', async () => {
-      const input = path.join(dir, 'collision.md')
-      await writeFile(input, '---\nlang: en\n---\n\n![A](img/Фото%201.png) ![B](img/Фаза%201.png)\n')
-      const { file } = await processSource(input)
-      const assets = file.data.article?.assets ?? []
-      expect(assets).toHaveLength(2)
-      expect(new Set(assets.map((asset) => asset.href)).size).toBe(2)
-    })
   })
 })
