@@ -9,7 +9,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 # symbols and CJK names the Noto pair lacks); the tests also need
 # Java + epubcheck, poppler-utils and qpdf.
 BUILD_PKGS := chromium-headless-shell fonts-noto-core fonts-dejavu-core fonts-wqy-zenhei
-TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf
+TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf w3m
 # command or file that proves each package is there
 have_chromium-headless-shell := test -x /usr/bin/chromium-headless-shell || test -x /usr/bin/chromium || test -n "$$PUPPETEER_EXECUTABLE_PATH"
 have_fonts-noto-core := test -d /usr/share/fonts/truetype/noto
@@ -19,6 +19,7 @@ have_default-jre-headless := command -v java
 have_epubcheck := test -f /usr/share/java/epubcheck.jar
 have_poppler-utils := command -v pdftotext
 have_qpdf := command -v qpdf
+have_w3m := command -v w3m
 
 define ensure_packages
 	@missing=""; for p in $(1); do \
@@ -31,6 +32,7 @@ define ensure_packages
 	    epubcheck) $(have_epubcheck) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    poppler-utils) $(have_poppler-utils) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    qpdf) $(have_qpdf) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    w3m) $(have_w3m) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	  esac; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
