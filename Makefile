@@ -50,9 +50,8 @@ endef
 all: build
 
 node_modules/.installed: package.json package-lock.json
-	# vite lists a Windows-only optional package the registry does not serve, which
-	# makes `npm ci` refuse the lock; `npm install` then installs from the same lock.
-	npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+	# npm ci installs exactly the lock and never rewrites it, so the tree stays clean.
+	npm ci --no-audit --no-fund
 	@touch $@
 
 deps: node_modules/.installed

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
-import { access, open, readdir, rm } from 'node:fs/promises'
+import { access, open, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
-import { buildSource, readEntry, type Session, type SourceOutcome } from './build-source.ts'
+import { buildSource, type SourceOutcome } from './build-source.ts'
 import { buildFingerprint, codeFingerprint } from './cache-key.ts'
 import type { BuildOptions } from '../common/config.ts'
-import { renderIndex, type IndexEntry } from './site-index.ts'
+import { renderIndex } from './site-index.ts'
+import { type IndexEntry, readOutput } from './output-record.ts'
+import type { BrowserSession } from '../editions/browser.ts'
 import type { LoadedGlossary } from '../glossary/load.ts'
 import { glossaryFor } from '../glossary/resolve.ts'
 import { builtInTemplatesDir } from '../common/project-root.ts'
@@ -16,10 +18,9 @@ import { slugForFile } from '../common/slug.ts'
 import { collectSources, type SourceRef } from './collect-sources.ts'
 import { writeFileAtomic } from './write-atomic.ts'
 import { openHashCache } from './hash-cache.ts'
-import type { PreparePool } from './worker-pool.ts'
-import type { EditionInput } from '../editions/edition.ts'
-import type { EpubResult } from '../editions/epub/book.ts'
-import type { Prepared, PrepareRequest } from './prepare-source.ts'
+import type { WorkerPool } from './worker-pool.ts'
+import type { EditionInput, EditionResult } from '../editions/edition.ts'
+import type { ParseRequest, Parsed } from './parse-stage.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
 const workerThreshold = 8
@@ -95,8 +96,8 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     slugs.add(unique)
     return unique
   }
-  let session: Promise<Session> | undefined
-  const browser = (): Promise<Session> => {
+  let session: Promise<BrowserSession> | undefined
+  const browser = (): Promise<BrowserSession> => {
     session ??= import('../editions/browser.ts').then(({ launchBrowser }) => launchBrowser({ jobs: options.jobs }))
     return session
   }
@@ -105,17 +106,17 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
   // Parsing is loaded and worker threads (~0.3 s each to start) are started only
   // when a source needs it, so a build where everything is cached starts nothing.
-  let pool: Promise<PreparePool> | undefined
-  const prepare = async (request: PrepareRequest): Promise<Prepared> => {
+  let pool: Promise<WorkerPool> | undefined
+  const parse = async (request: ParseRequest): Promise<Parsed> => {
     if (options.isolate || (options.jobs > 1 && sources.length >= workerThreshold)) {
-      pool ??= import('./worker-pool.ts').then(({ createPreparePool }) => createPreparePool(Math.max(1, Math.min(options.jobs, sources.length))))
-      return (await pool).prepare(request)
+      pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
+      return (await pool).parse(request)
     }
-    return (await import('./prepare-source.ts')).prepareSource(request)
+    return (await import('./parse-stage.ts')).runParseStage(request)
   }
   // The EPUB's cover needs the browser, here; its packaging goes to the pool when this build has one.
-  const packageEpub = async (input: EditionInput, cover: Uint8Array): Promise<EpubResult> =>
-    pool ? (await pool).packageEpub(input, cover) : (await import('../editions/epub/book.ts')).packageEpub(input, cover)
+  const makeEpubBook = async (input: EditionInput, cover: Uint8Array): Promise<EditionResult> =>
+    pool ? (await pool).makeEpubBook(input, cover) : (await import('../editions/epub/book.ts')).makeEpubBook(input, cover)
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -164,8 +165,8 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       slug,
       paper: options.paper,
       browser,
-      prepare,
-      packageEpub,
+      parse,
+      makeEpubBook,
       templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
@@ -189,24 +190,6 @@ function reportGlossaries(usedTerms: Map<LoadedGlossary, Set<string>>, report: B
     }
     if (glossary.file.messages.length > 0) report.files.unshift(glossary.file)
   }
-}
-
-/**
- * The output folders of an earlier build and their `entry.json` (`null` when
- * missing or unreadable). Staging folders of an interrupted build are removed.
- */
-async function readOutput(out: string): Promise<Map<string, IndexEntry | null>> {
-  const folders = await readdir(out, { withFileTypes: true }).catch(() => [])
-  const found = new Map<string, IndexEntry | null>()
-  await Promise.all(folders.map(async (folder) => {
-    if (folder.name.startsWith('.') && /\.(tmp|old)-\d+$/.test(folder.name)) {
-      await rm(path.join(out, folder.name), { recursive: true, force: true })
-      return
-    }
-    if (!folder.isDirectory() || folder.name.startsWith('.')) return
-    found.set(folder.name, (await readEntry(path.join(out, folder.name))) ?? null)
-  }))
-  return found
 }
 
 /** Remove the output of sources that no longer exist, from disk and from `existing`. */

@@ -1,28 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, Root } from 'hast'
-import { toHtml } from 'hast-util-to-html'
 import { h } from 'hastscript'
-import type { ArticleMeta } from '../common/article.ts'
+import { serializeHtml } from '../editions/serialize-html.ts'
 import { formatDate } from '../editions/title-block.ts'
-
-/** What the index knows of one built source; stored as `dist/<slug>/entry.json`. */
-export interface IndexEntry {
-  slug: string
-  /** The source, relative to the output folder (never absolute: outputs move between machines). */
-  source?: string
-  meta: ArticleMeta
-  /** Edition files and their sizes in bytes, e.g. `{ 'index.html': 31200 }`. */
-  files: Record<string, number>
-  /** Cover image beside the editions, when the EPUB edition made one. */
-  cover?: string
-  /** Cache key of each edition's output. */
-  keys?: Partial<Record<'html' | 'pdf' | 'epub', string>>
-  /** Glossary terms the source uses. */
-  terms?: string[]
-  /** Local files the source refers to (images), relative to its folder: part of the cache key. */
-  inputs?: string[]
-}
+import type { IndexEntry } from './output-record.ts'
 
 /** Human size: `31 KB`, `1.2 MB`. */
 export function formatSize(bytes: number): string {
@@ -73,7 +55,7 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
       ]),
     ],
   }
-  return toHtml(page, { upperDoctype: true }) + '\n'
+  return serializeHtml(page)
 }
 
 function renderEntry(entry: IndexEntry): Element {

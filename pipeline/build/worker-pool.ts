@@ -3,45 +3,45 @@ import { VFile } from 'vfile'
 import { VFileMessage } from 'vfile-message'
 import { reportFailure } from '../source/failure.ts'
 import type { EditionInput } from '../editions/edition.ts'
-import type { EpubResult } from '../editions/epub/book.ts'
-import type { Prepared, PrepareRequest } from './prepare-source.ts'
-import type { SerializedEpub, SerializedPrepared, WorkerRequest } from './worker-task.ts'
+import type { EditionResult } from '../editions/edition.ts'
+import type { ParseRequest, Parsed } from './parse-stage.ts'
+import type { SerializedEpub, SerializedParsed, WorkerRequest } from './worker-task.ts'
 import { messageSource } from '../common/rules.ts'
 
-/** A pool of worker threads that prepare sources (parse + HTML) and package EPUBs in parallel. */
-export interface PreparePool {
-  prepare: (request: PrepareRequest) => Promise<Prepared>
+/** A pool of worker threads that run the parse stage of sources (parse + HTML) and make EPUBs, in parallel. */
+export interface WorkerPool {
+  parse: (request: ParseRequest) => Promise<Parsed>
   /**
-   * `packageEpub` (editions/epub-book.ts) in a worker. Rejects, as it would in
+   * `makeEpubBook` (editions/epub/book.ts) in a worker. Rejects, as it would in
    * this thread, when the packaging fails, the worker crashes or passes the
    * time limit: the build turns that into a fatal message on the source.
    */
-  packageEpub: (input: EditionInput, cover: Uint8Array) => Promise<EpubResult>
+  makeEpubBook: (input: EditionInput, cover: Uint8Array) => Promise<EditionResult>
   close: () => Promise<void>
 }
 
 /** Limits of one source's preparation in a worker. */
 export interface PoolLimits {
   /** Time to read, parse, enrich and write the HTML of one source; then the worker is stopped. */
-  prepareMs: number
-  /** Time to package one EPUB (cover given); then the worker is stopped. Default: `prepareMs`. */
+  parseMs: number
+  /** Time to package one EPUB (cover given); then the worker is stopped. Default: `parseMs`. */
   epubMs?: number
   /** Heap of each worker, in megabytes; Node's default when absent. */
   heapMb?: number
 }
 
-export const defaultPoolLimits: PoolLimits = { prepareMs: 300_000 }
+export const defaultPoolLimits: PoolLimits = { parseMs: 300_000 }
 
 type Outcome<Answer> = { answer: Answer } | { error: unknown } | { timeout: true }
 
 /**
- * Start `size` workers. Each runs `prepare-worker.js`, which registers tsx
- * and loads `prepare-worker-task.ts`. Requests queue when all are busy. A
+ * Start `size` workers. Each runs `worker.js`, which registers tsx
+ * and loads `worker-task.ts`. Requests queue when all are busy. A
  * worker that crashes, runs out of memory or passes the time limit is stopped
  * and replaced, and its source gets a fatal message (an EPUB request rejects;
  * the build reports that on the source as a fatal message); the build goes on.
  */
-export function createPreparePool(size: number, limits: PoolLimits = defaultPoolLimits): PreparePool {
+export function createWorkerPool(size: number, limits: PoolLimits = defaultPoolLimits): WorkerPool {
   const dead = new WeakSet<Worker>()
   const spawn = (): Worker => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), limits.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } } : {})
@@ -78,12 +78,12 @@ export function createPreparePool(size: number, limits: PoolLimits = defaultPool
     return outcome
   }
   return {
-    async prepare(request) {
-      const outcome = await send<SerializedPrepared>({ kind: 'prepare', request }, limits.prepareMs)
+    async parse(request) {
+      const outcome = await send<SerializedParsed>({ kind: 'parse', request }, limits.parseMs)
       if ('answer' in outcome && outcome.answer.crash === undefined) return rehydrate(request.sourcePath, outcome.answer)
       const file = new VFile({ path: request.sourcePath })
       if ('timeout' in outcome) {
-        const message = file.message(`Unexpected time over ${Math.round(limits.prepareMs / 1000)} s to parse the source and write its HTML, expected less; simplify or split it`, {
+        const message = file.message(`Unexpected time over ${Math.round(limits.parseMs / 1000)} s to parse the source and write its HTML, expected less; simplify or split it`, {
           place: { line: 1, column: 1 },
           ruleId: 'timeout',
           source: messageSource,
@@ -92,8 +92,8 @@ export function createPreparePool(size: number, limits: PoolLimits = defaultPool
       } else reportFailure(file, 'answer' in outcome ? outcome.answer.crash : outcome.error)
       return { file, timings: {} }
     },
-    async packageEpub(input, cover) {
-      const limitMs = limits.epubMs ?? limits.prepareMs
+    async makeEpubBook(input, cover) {
+      const limitMs = limits.epubMs ?? limits.parseMs
       const outcome = await send<SerializedEpub>({ kind: 'epub', input, cover }, limitMs)
       if ('timeout' in outcome) throw new Error(`Unexpected time over ${Math.round(limitMs / 1000)} s to package the EPUB, expected less; simplify or split the source`)
       if ('error' in outcome) throw new Error(`Unexpected stop of the worker packaging the EPUB (${errorText(outcome.error)}), expected an answer`)
@@ -129,8 +129,8 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Turn a worker's plain answer back into a `Prepared` with a real VFile; causes become messages again, printed as places. */
-function rehydrate(sourcePath: string, result: SerializedPrepared): Prepared {
+/** Turn a worker's plain answer back into a `Parsed` with a real VFile; causes become messages again, printed as places. */
+function rehydrate(sourcePath: string, result: SerializedParsed): Parsed {
   const file = new VFile({ path: sourcePath })
   for (const message of result.messages) {
     const cause = message.cause
@@ -155,6 +155,5 @@ function rehydrate(sourcePath: string, result: SerializedPrepared): Prepared {
     ...(result.tree ? { tree: result.tree } : {}),
     ...(result.article ? { article: result.article } : {}),
     ...(result.htmlFiles ? { htmlFiles: result.htmlFiles } : {}),
-    ...(result.htmlError !== undefined ? { htmlError: new Error(result.htmlError) } : {}),
   }
 }

@@ -3,18 +3,18 @@ import type { Root } from 'hast'
 import type { Point, Position } from 'unist'
 import type { ArticleData } from '../common/article.ts'
 import type { EditionFile, EditionInput } from '../editions/edition.ts'
-import type { EpubResult } from '../editions/epub/book.ts'
-import { prepareSource, type PrepareRequest } from './prepare-source.ts'
+import type { EditionResult } from '../editions/edition.ts'
+import { runParseStage, type ParseRequest } from './parse-stage.ts'
 
 /**
- * What the main thread asks a worker: prepare a source (parse + HTML), or
+ * What the main thread asks a worker: run the parse stage of a source (parse + HTML), or
  * package an EPUB around the cover the main thread rendered. Plain data only.
  */
-export type WorkerRequest = { kind: 'prepare'; request: PrepareRequest } | { kind: 'epub'; input: EditionInput; cover: Uint8Array }
+export type WorkerRequest = { kind: 'parse'; request: ParseRequest } | { kind: 'epub'; input: EditionInput; cover: Uint8Array }
 
 /** A worker's answer to an `epub` request: the book, its packaging's error as text, or a crash. */
 export interface SerializedEpub {
-  result?: EpubResult
+  result?: EditionResult
   error?: string
   crash?: string
 }
@@ -27,13 +27,12 @@ export interface SerializedCause {
   source?: string
 }
 
-/** A `Prepared` as plain data: VFile messages flattened, errors as text. */
-export interface SerializedPrepared {
+/** A `Parsed` as plain data: VFile messages flattened, errors as text. */
+export interface SerializedParsed {
   messages: Array<{ reason: string; place?: Point | Position; ruleId?: string; source?: string; fatal: boolean | null | undefined; cause?: SerializedCause }>
   tree?: Root
   article?: ArticleData
   htmlFiles?: EditionFile[]
-  htmlError?: string
   /** An unexpected failure of the worker's code, never a content problem: its message only. */
   crash?: string
   timings: Record<string, number>
@@ -45,22 +44,22 @@ parentPort?.on('message', async (message: WorkerRequest) => {
     return
   }
   try {
-    parentPort?.postMessage(serialize(await prepareSource(message.request)))
+    parentPort?.postMessage(serialize(await runParseStage(message.request)))
   } catch (error) {
-    parentPort?.postMessage({ messages: [], timings: {}, crash: textOf(error) } satisfies SerializedPrepared)
+    parentPort?.postMessage({ messages: [], timings: {}, crash: textOf(error) } satisfies SerializedParsed)
   }
 })
 
 /** Package an EPUB; a failure of the packaging is the edition's error, reported on the source as in the main thread. */
 async function epub(input: EditionInput, cover: Uint8Array): Promise<SerializedEpub> {
-  let packageEpub: typeof import('../editions/epub/book.ts').packageEpub
+  let makeEpubBook: typeof import('../editions/epub/book.ts').makeEpubBook
   try {
-    ;({ packageEpub } = await import('../editions/epub/book.ts'))
+    ;({ makeEpubBook } = await import('../editions/epub/book.ts'))
   } catch (error) {
     return { crash: textOf(error) }
   }
   try {
-    return { result: await packageEpub(input, cover) }
+    return { result: await makeEpubBook(input, cover) }
   } catch (error) {
     return { error: textOf(error) }
   }
@@ -70,9 +69,9 @@ function textOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-function serialize(prepared: Awaited<ReturnType<typeof prepareSource>>): SerializedPrepared {
+function serialize(parsed: Awaited<ReturnType<typeof runParseStage>>): SerializedParsed {
   return {
-    messages: prepared.file.messages.map((message) => ({
+    messages: parsed.file.messages.map((message) => ({
       reason: message.reason,
       ...(message.place ? { place: message.place } : {}),
       ...(message.ruleId ? { ruleId: message.ruleId } : {}),
@@ -80,11 +79,10 @@ function serialize(prepared: Awaited<ReturnType<typeof prepareSource>>): Seriali
       fatal: message.fatal,
       ...(message.cause ? { cause: serializeCause(message.cause) } : {}),
     })),
-    timings: prepared.timings,
-    ...(prepared.tree ? { tree: prepared.tree } : {}),
-    ...(prepared.article ? { article: prepared.article } : {}),
-    ...(prepared.htmlFiles ? { htmlFiles: prepared.htmlFiles } : {}),
-    ...(prepared.htmlError ? { htmlError: prepared.htmlError.message } : {}),
+    timings: parsed.timings,
+    ...(parsed.tree ? { tree: parsed.tree } : {}),
+    ...(parsed.article ? { article: parsed.article } : {}),
+    ...(parsed.htmlFiles ? { htmlFiles: parsed.htmlFiles } : {}),
   }
 }
 

@@ -2,10 +2,11 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readFile, writeFile } from 'node:fs/promises'
 import { build, writeIndex, type BuildReport } from '../build/build.ts'
-import type { IndexEntry } from '../build/site-index.ts'
+import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
 import { parseShard, type Shard } from '../build/shard.ts'
 import { defaultBuildOptions, editionNames, paperSizes, type BuildOptions, type EditionName } from '../common/config.ts'
+import { projectRoot } from '../common/project-root.ts'
 import { exitCodeOf, formatReport, type Verbosity } from './report.ts'
 
 const usage = `Usage: offprint <command> [paths…] [options]
@@ -29,6 +30,7 @@ Options:
   --quiet              print only errors
   --verbose            print every message with its details
   --help               show this help
+  --version            print offprint's version
 
 Exit codes: 0 success, 1 content errors (or warnings with --frail), 2 usage errors.`
 
@@ -43,7 +45,7 @@ interface Parsed {
   json?: string
 }
 
-function parse(argv: string[]): Parsed | 'help' {
+function parse(argv: string[]): Parsed | 'help' | 'version' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -60,9 +62,11 @@ function parse(argv: string[]): Parsed | 'help' {
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
     },
   })
   if (values.help) return 'help'
+  if (values.version) return 'version'
   const [command, ...paths] = positionals
   if (command !== 'build' && command !== 'check' && command !== 'serve' && command !== 'merge') {
     throw new UsageError(command ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\` or \`merge\`` : 'Missing command, expected `build`, `check`, `serve` or `merge`')
@@ -141,6 +145,12 @@ async function merge(reports: string[], out: string): Promise<number> {
   return 0
 }
 
+/** The `version` of offprint's own package.json. */
+async function offprintVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { version?: string }
+  return manifest.version ?? 'unknown'
+}
+
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parse>
   try {
@@ -151,6 +161,10 @@ async function main(): Promise<number> {
   }
   if (parsed === 'help') {
     process.stdout.write(`${usage}\n`)
+    return 0
+  }
+  if (parsed === 'version') {
+    process.stdout.write(`offprint ${await offprintVersion()}\n`)
     return 0
   }
   const { command, options, frail, verbosity } = parsed

@@ -1,4 +1,11 @@
-import type { GlossaryEntry } from './config.ts'
+/** One glossary entry, as `glossary/schema.ts` reads it from `glossary.yaml`. */
+export interface GlossaryEntry {
+  /** The headword, matched case-sensitively as a whole word. */
+  term: string
+  definition: string
+  /** Other forms linking to the same entry; default none. */
+  variants: string[]
+}
 
 /** Resolved metadata of an article: front matter with every gap filled. */
 export interface ArticleMeta {

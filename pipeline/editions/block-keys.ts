@@ -35,9 +35,8 @@ export const uncountedPattern = '[\\s\\u00AD]'
 export const uncountedInPrint = 'sup, [data-note], .footnote, [data-pages-for], .image-placeholder, .pagedjs_footnote_area'
 export const uncountedInEpub = 'sup, a[data-footnote-ref], .image-placeholder'
 
-/** A keyed clone of the canonical tree: each block element gets `data-block-key="n"`, in document order. */
-export function keyBlocks(canonical: Root): Root {
-  const tree = structuredClone(canonical)
+/** Key the edition's own copy of the tree in place: each block element gets `data-block-key="n"`, in document order. Returns it. */
+export function keyBlocks(tree: Root): Root {
   let next = 0
   visit(tree, 'element', (node: Element) => {
     if (blockTags.has(node.tagName)) node.properties.dataBlockKey = String(next++)

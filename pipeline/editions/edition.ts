@@ -1,12 +1,13 @@
 import type { Root } from 'hast'
 import type { ArticleData } from '../common/article.ts'
-import type { PageStart } from './pdf/page-starts.ts'
+import type { RuleId } from '../common/rules.ts'
 
 /**
  * What every edition writer receives. The tree is the canonical hast shared by
- * all editions: a writer clones it (`structuredClone`) before changing it.
+ * all editions. `build/write-editions.ts` gives each writer its own copy (the one
+ * clone per edition), so a writer may change the tree it gets.
  *
- * Canonical tree shape (made by `processor.ts`):
+ * Canonical tree shape (made by `source/parse-source.ts`):
  * - the article's content, headings with GitHub-compatible ids;
  * - footnote calls `<sup><a href="#fn-N" id="fnref-N" data-footnote-ref>N</a></sup>`
  *   (a repeated call gets `fnref-N-2`, …);
@@ -48,4 +49,29 @@ export interface PrintPages {
 export interface EditionFile {
   path: string
   data: Uint8Array | string
+}
+
+/** A problem an edition found and worked around; the build puts it on the article's file. */
+export interface EditionWarning {
+  reason: string
+  ruleId: RuleId
+}
+
+/** What an edition writer returns. */
+export interface EditionResult {
+  /** Files relative to `dist/<slug>/`. */
+  files: EditionFile[]
+  warnings: EditionWarning[]
+}
+
+/**
+ * Where one printed page begins, in terms both editions share: the block
+ * (its `data-block-key`) holding the page's first text, and how many
+ * characters of that block's own text (not counting white space, soft
+ * hyphens, or text of nested blocks) come before it on earlier pages.
+ * No block: the page begins the book (its title block).
+ */
+export interface PageStart {
+  block?: string
+  offset: number
 }

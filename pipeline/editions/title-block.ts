@@ -1,5 +1,7 @@
 import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
+import { select } from 'hast-util-select'
+import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleMeta } from '../common/article.ts'
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
@@ -16,12 +18,21 @@ export function formatDate(date: string, lang: string): string {
   }
 }
 
+/** Options of `titleBlock`. */
+export interface TitleBlockOptions {
+  /** Class of the `header`; default `title-block`. */
+  className?: string
+  /** Add the licence as a last line (the PDF, which has no page footer for it); default false. */
+  license?: boolean
+}
+
 /**
  * The title block every edition opens with: the `h1` title, subtitle, then a
- * line with authors, date and publisher. When the document's own first `h1`
- * is the title, that heading is moved out of `tree` into the block.
+ * line with authors, date and publisher (and, when asked, the licence). When
+ * the document's own first `h1` is the title, that heading is moved out of
+ * `tree` into the block.
  */
-export function titleBlock(meta: ArticleMeta, tree: Root, options: { className?: string } = {}): Element {
+export function titleBlock(meta: ArticleMeta, tree: Root, options: TitleBlockOptions = {}): Element {
   const ownTitle = meta.titleFromContent ? takeFirstH1(tree) : undefined
   const details: Array<Element | string> = []
   const push = (node: Element) => {
@@ -35,12 +46,18 @@ export function titleBlock(meta: ArticleMeta, tree: Root, options: { className?:
     ownTitle ?? h('h1', meta.title),
     meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
     details.length > 0 ? h('p.byline-meta', details) : undefined,
+    options.license && meta.license ? h('p.license', meta.license) : undefined,
   ])
 }
 
+/** Move the document's own first `h1` (its title), wherever it is, out of the content. */
 function takeFirstH1(tree: Root): Element | undefined {
-  const index = tree.children.findIndex((node) => node.type === 'element' && node.tagName === 'h1')
-  if (index === -1) return undefined
-  const [heading] = tree.children.splice(index, 1)
-  return heading as Element
+  const first = select('h1', tree)
+  if (!first) return undefined
+  visit(tree, 'element', (node, index, parent) => {
+    if (node !== first || !parent || index === undefined) return undefined
+    parent.children.splice(index, 1)
+    return [SKIP, index] as const
+  })
+  return first
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { isSeq } from 'yaml'
-import { glossarySchema, type GlossaryEntry } from '../common/config.ts'
+import type { GlossaryEntry } from '../common/article.ts'
+import { glossarySchema } from './schema.ts'
 import { decodeUtf8 } from '../common/encoding.ts'
 import { nodeAt, parseYamlBlock, report, validateYaml } from '../common/yaml-source.ts'
 

@@ -1,5 +1,5 @@
 import GithubSlugger from 'github-slugger'
-import type { GlossaryEntry } from '../common/config.ts'
+import type { GlossaryEntry } from '../common/article.ts'
 
 /** A compiled glossary: one regular expression over every form, longest first. */
 export interface GlossaryMatcher {
@@ -8,6 +8,8 @@ export interface GlossaryMatcher {
   entryOf: Map<string, GlossaryEntry>
   /** Ids of entries in the glossary section, `gloss-<slug>`. */
   idOf: Map<GlossaryEntry, string>
+  /** The entry a matched text is a form of (a form written over a line break is still that form). */
+  entryFor: (matched: string) => GlossaryEntry | undefined
 }
 
 /**
@@ -28,7 +30,8 @@ export function compileGlossary(entries: readonly GlossaryEntry[]): GlossaryMatc
   const forms = [...entryOf.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b))
   const alternation = forms.map((form) => escape(form).replace(/\s+/g, '\\s+')).join('|')
   const pattern = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}_])(?:${alternation})(?![\\p{L}\\p{M}\\p{N}_])`, 'gu')
-  return { pattern, entryOf, idOf }
+  const entryFor = (matched: string) => entryOf.get(matched.replace(/\s+/g, ' ')) ?? entryOf.get(matched)
+  return { pattern, entryOf, idOf, entryFor }
 }
 
 function escape(text: string): string {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import type { GlossaryEntry } from '../common/config.ts'
+import type { GlossaryEntry } from '../common/article.ts'
 import { loadGlossary, type LoadedGlossary } from './load.ts'
 
 /**

@@ -3,6 +3,7 @@ import { visit } from 'unist-util-visit'
 import { findAndReplace, type RegExpMatchObject } from 'mdast-util-find-and-replace'
 import type { VFile } from 'vfile'
 import { compileGlossary } from '../glossary/matcher.ts'
+import { termFreeMdast } from '../glossary/term-scope.ts'
 import type { ArticleTerm } from '../common/article.ts'
 
 /**
@@ -26,7 +27,7 @@ export function remarkGlossary() {
         (value: string, match: RegExpMatchObject) => {
           // find-and-replace only tests ancestors against `ignore`, so text directly between raw `<a>` tags is checked here.
           if (match.stack.some((node) => insideRawLinks.has(node as Nodes))) return false
-          const entry = matcher.entryOf.get(value.replace(/\s+/g, ' ')) ?? matcher.entryOf.get(value)
+          const entry = matcher.entryFor(value)
           if (!entry) return false
           const id = matcher.idOf.get(entry) ?? 'gloss-term'
           if (used.has(id)) return false
@@ -43,11 +44,7 @@ export function remarkGlossary() {
           return link
         },
       ],
-      {
-        ignore: [
-          'heading', 'link', 'linkReference', 'inlineCode', 'code', 'html', 'footnoteDefinition', 'definition', 'imageReference', 'image',
-        ],
-      },
+      { ignore: termFreeMdast },
     )
     article.terms = terms
   }

@@ -1,8 +1,8 @@
 import type { Element } from 'hast'
 import { fromHtml } from 'hast-util-from-html'
 import { select } from 'hast-util-select'
-import { toHtml } from 'hast-util-to-html'
 import { h } from 'hastscript'
+import { serializeHtml } from '../editions/serialize-html.ts'
 
 /** The Server-Sent Events stream the reload client listens to. */
 export const eventsPath = '/__offprint/events'
@@ -50,5 +50,5 @@ export function injectClient(html: string, errors: string): string {
     )
   }
   body.children.push(h('script', { dataOffprint: 'reload' }, client))
-  return toHtml(tree)
+  return serializeHtml(tree)
 }

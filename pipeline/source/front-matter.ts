@@ -1,5 +1,5 @@
 import type { VFile } from 'vfile'
-import { frontMatterSchema, knownFrontMatterKeys, type FrontMatter } from '../common/config.ts'
+import { frontMatterSchema, knownFrontMatterKeys, type FrontMatter } from './front-matter-schema.ts'
 import { nodeAt, parseYamlBlock, report, validateYaml, type YamlBlock } from '../common/yaml-source.ts'
 import { isMap } from 'yaml'
 import { location } from 'vfile-location'

@@ -6,6 +6,14 @@ import { visit } from 'unist-util-visit'
 
 type ImageType = 'PNG' | 'JPEG' | 'GIF' | 'WebP' | 'SVG'
 
+const mediaTypes: Record<ImageType, string> = { PNG: 'image/png', JPEG: 'image/jpeg', GIF: 'image/gif', WebP: 'image/webp', SVG: 'image/svg+xml' }
+
+/** The media type of an image, from its first bytes (the one sniffer every edition uses); undefined when not an image offprint knows. */
+export function mediaTypeOf(bytes: Uint8Array): string | undefined {
+  const found = sniff(bytes)
+  return found && mediaTypes[found]
+}
+
 const typeOfExtension: Record<string, ImageType> = {
   '.png': 'PNG',
   '.apng': 'PNG',

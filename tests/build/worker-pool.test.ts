@@ -4,18 +4,18 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { templatesDir } from '../../pipeline/build/build.ts'
 import type { EditionInput } from '../../pipeline/editions/edition.ts'
-import { packageEpub } from '../../pipeline/editions/epub/book.ts'
-import { prepareSource, type PrepareRequest } from '../../pipeline/build/prepare-source.ts'
+import { makeEpubBook } from '../../pipeline/editions/epub/book.ts'
+import { runParseStage, type ParseRequest } from '../../pipeline/build/parse-stage.ts'
 import { formatReport } from '../../pipeline/cli/report.ts'
-import { createPreparePool } from '../../pipeline/build/worker-pool.ts'
+import { createWorkerPool } from '../../pipeline/build/worker-pool.ts'
 import { projectRoot } from '../helpers/corpus.ts'
 
-const request = (sourcePath: string): PrepareRequest => ({ sourcePath, glossary: [], paper: 'A4', slug: 'doc', templatesDir, check: true, html: false, editions: [] })
+const request = (sourcePath: string): ParseRequest => ({ sourcePath, glossary: [], paper: 'A4', slug: 'doc', templatesDir, check: true, html: false, editions: [] })
 
 describe('prepare pool (worker threads)', () => {
   // One worker, and a limit well under what the hostile paragraph takes (tens of seconds alone),
   // yet far over a fresh worker's start-up through tsx on a loaded machine (the limit counts it).
-  const pool = createPreparePool(1, { prepareMs: 10_000 })
+  const pool = createWorkerPool(1, { parseMs: 10_000 })
   let dir = ''
   afterAll(async () => {
     await pool.close()
@@ -23,7 +23,7 @@ describe('prepare pool (worker threads)', () => {
   })
 
   it('reports a message cause as a place, never as a stack', async () => {
-    const prepared = await pool.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'footnotes', 'duplicate.md')))
+    const prepared = await pool.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'footnotes', 'duplicate.md')))
     const report = formatReport([prepared.file], 'normal')
     expect(report).toMatch(/9:1-9:51 +warning .* footnote-duplicate +offprint\n +\[cause\]:\n +8:1-8:37 +info +First definition +footnote-duplicate/)
     expect(report).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/)
@@ -33,25 +33,25 @@ describe('prepare pool (worker threads)', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'offprint-pool-'))
     const slow = path.join(dir, 'slow.md')
     await writeFile(slow, `---\ntitle: Slow\nlang: en\n---\n\n${'*a'.repeat(40_000)}\n`)
-    const stopped = await pool.prepare(request(slow))
+    const stopped = await pool.parse(request(slow))
     expect(stopped.tree).toBeUndefined()
     expect(stopped.file.messages.map((message) => [message.ruleId, message.fatal, message.line, message.column])).toEqual([['timeout', true, 1, 1]])
-    const next = await pool.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
+    const next = await pool.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
     expect(next.tree).toBeDefined()
     expect(next.file.messages).toEqual([])
   }, 60_000)
 
   it('turns a worker that runs out of memory into a fatal message, and goes on with a fresh worker', async () => {
     // 64 MB holds the pipeline and a small source, not the syntax tree of four megabytes.
-    const small = createPreparePool(1, { prepareMs: 120_000, heapMb: 64 })
+    const small = createWorkerPool(1, { parseMs: 120_000, heapMb: 64 })
     try {
       const big = path.join(dir || (dir = await mkdtemp(path.join(tmpdir(), 'offprint-pool-'))), 'big.md')
       await writeFile(big, `---\ntitle: Big\nlang: en\n---\n\n${'Some *text* with [links](x) and `code`.\n\n'.repeat(100_000)}`)
-      const failed = await small.prepare(request(big))
+      const failed = await small.parse(request(big))
       expect(failed.tree).toBeUndefined()
       expect(failed.file.messages.map((message) => [message.ruleId, message.fatal, message.line, message.column])).toEqual([['source-limit', true, 1, 1]])
       expect(formatReport([failed.file], 'normal')).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/)
-      const next = await small.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
+      const next = await small.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))
       expect(next.tree).toBeDefined()
     } finally {
       await small.close()
@@ -60,20 +60,20 @@ describe('prepare pool (worker threads)', () => {
 
   it('packages an EPUB in a worker byte for byte as in this thread; past the time limit it rejects with a message, and the pool goes on', async () => {
     const sourcePath = path.join(projectRoot, 'source', 'tokayev-almaty-visit-2022.md')
-    const prepared = await prepareSource(request(sourcePath))
+    const prepared = await runParseStage(request(sourcePath))
     const input: EditionInput = { tree: prepared.tree!, article: prepared.article!, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch: 1_600_000_000 }
     const cover = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    const here = await packageEpub(structuredClone(input), cover)
-    const there = await pool.packageEpub(input, cover)
+    const here = await makeEpubBook(structuredClone(input), cover)
+    const there = await pool.makeEpubBook(input, cover)
     expect(there.warnings).toEqual(here.warnings)
     expect(there.files.map((file) => file.path)).toEqual(['doc.epub', 'cover.png'])
     expect(there.files.map((file) => Buffer.from(file.data))).toEqual(here.files.map((file) => Buffer.from(file.data)))
-    const hurried = createPreparePool(1, { prepareMs: 60_000, epubMs: 1 })
+    const hurried = createWorkerPool(1, { parseMs: 60_000, epubMs: 1 })
     try {
-      const error = await hurried.packageEpub(input, cover).then(() => undefined, (reason: unknown) => reason)
+      const error = await hurried.makeEpubBook(input, cover).then(() => undefined, (reason: unknown) => reason)
       expect(error).toBeInstanceOf(Error)
       expect((error as Error).message).toMatch(/^Unexpected time over \d+ s to package the EPUB, expected less/)
-      expect((await hurried.prepare(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))).tree).toBeDefined()
+      expect((await hurried.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))).tree).toBeDefined()
     } finally {
       await hurried.close()
     }

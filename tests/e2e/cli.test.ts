@@ -32,6 +32,13 @@ afterEach(async () => {
 const good = '---\ntitle: A good article\nauthor: A. Writer\ndate: 2024-01-02\nlang: en\n---\n\n# Heading\n\nSome text with a note.[^n]\n\n[^n]: The note.\n'
 
 describe('offprint CLI', () => {
+  it('prints the version of package.json with --version, exit 0', async () => {
+    const manifest = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+    const result = await offprint(['--version'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(`offprint ${manifest.version}\n`)
+  })
+
   it('builds the HTML edition and the index, exit 0', async () => {
     await writeFile(path.join(dir, 'source', 'good.md'), good)
     const result = await offprint(['build', '--editions', 'html'], dir)

@@ -13,7 +13,7 @@ import type { ArticleData } from '../../pipeline/common/article.ts'
 import { build } from '../../pipeline/build/build.ts'
 import { defaultBuildOptions } from '../../pipeline/common/config.ts'
 import { glossaryFor } from '../../pipeline/glossary/resolve.ts'
-import { processSource } from '../../pipeline/source/processor.ts'
+import { parseSource } from '../../pipeline/source/parse-source.ts'
 import { articlePath, corpus } from '../helpers/corpus.ts'
 import { documentWords, elements, epubcheck, epubType, requireEpubcheck, textOf } from '../helpers/epub.ts'
 import { missingWords, sourceWords } from '../helpers/words.ts'
@@ -66,7 +66,7 @@ beforeAll(async () => {
       xml.set(name, fromXml(text))
     }
     const glossary = await glossaryFor(sourcePath, path.dirname(sourcePath), new Map())
-    const { file: vfile, tree } = await processSource(sourcePath, glossary.entries)
+    const { file: vfile, tree } = await parseSource(sourcePath, glossary.entries)
     if (!tree || !vfile.data.article) throw new Error(`Unexpected failure to process ${sourcePath}`)
     epubs.push(file('one', `${slug}.epub`))
     books.set(label, {

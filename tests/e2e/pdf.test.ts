@@ -17,7 +17,7 @@ import { launchBrowser, type BrowserSession } from '../../pipeline/editions/brow
 import { writePdf, type PdfEdition, type PdfOptions } from '../../pipeline/editions/pdf/write-pdf.ts'
 import { compileGlossary } from '../../pipeline/glossary/matcher.ts'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
-import { processSource } from '../../pipeline/source/processor.ts'
+import { parseSource } from '../../pipeline/source/parse-source.ts'
 import { readSource } from '../../pipeline/source/read-source.ts'
 import { articlePath, corpus, projectRoot } from '../helpers/corpus.ts'
 import { missingWords, sourceWords, wordsOf } from '../helpers/words.ts'
@@ -71,7 +71,7 @@ let scratch: string
 let glossary: Awaited<ReturnType<typeof loadGlossary>>['entries']
 
 async function buildPdf(sourcePath: string, options: PdfOptions = {}): Promise<Built> {
-  const { file, tree } = await processSource(sourcePath, glossary)
+  const { file, tree } = await parseSource(sourcePath, glossary)
   const article = file.data.article
   if (!tree || !article) throw new Error(`no tree for ${sourcePath}: ${file.messages.join('; ')}`)
   const edition = await writePdf({ tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch }, session, options)

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { toHtml } from 'hast-util-to-html'
 import type { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { processSource } from '../../pipeline/source/processor.ts'
+import { parseSource } from '../../pipeline/source/parse-source.ts'
 import { readSource } from '../../pipeline/source/read-source.ts'
 
 let dir: string
@@ -69,37 +69,37 @@ describe('front matter', () => {
     const input = await source('---\ntitle: Hi\nlang: en\n\nBody never closed.\n')
     const file = await readSource(input)
     expect(places(file)).toEqual(['1:1 frontmatter-unclosed !'])
-    expect((await processSource(input)).tree).toBeUndefined()
+    expect((await parseSource(input)).tree).toBeUndefined()
   })
 
   it('treats a leading `---` that is no mapping as a thematic break, keeping the text', async () => {
     const input = await source('---\n\nText after a rule.\n\n---\n\nMore text.\n')
-    const { file, tree } = await processSource(input)
+    const { file, tree } = await parseSource(input)
     expect(places(file)).toEqual(['1:1 lang-guessed'])
     expect(tree && toHtml(tree)).toBe('<hr>\n<p>Text after a rule.</p>\n<hr>\n<p>More text.</p>')
   })
 
   it('treats a leading `---` before a list as a thematic break', async () => {
-    const { tree } = await processSource(await source('---\n- a\n- b\n---\n\nBody.\n'))
+    const { tree } = await parseSource(await source('---\n- a\n- b\n---\n\nBody.\n'))
     expect(tree && toHtml(tree)).toBe('<hr>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<hr>\n<p>Body.</p>')
   })
 
   it('accepts front matter closed by `...`', async () => {
     const input = await source('---\ntitle: Dots\nlang: en\n...\n\nBody.\n')
-    const { file, tree } = await processSource(input)
+    const { file, tree } = await parseSource(input)
     expect(places(file)).toEqual([])
     expect(file.data.article?.meta).toMatchObject({ title: 'Dots', lang: 'en' })
     expect(tree && toHtml(tree)).toBe('<p>Body.</p>')
   })
 
   it('keeps offsets: a body message after front matter points at its real line', async () => {
-    const { file } = await processSource(await source('---\ntitle: Hi\nlang: en\n---\n\nMissing[^x].\n'))
+    const { file } = await parseSource(await source('---\ntitle: Hi\nlang: en\n---\n\nMissing[^x].\n'))
     expect(places(file)).toEqual(['6:8 footnote-undefined'])
   })
 
   it('keeps MultiMarkdown `Title:` lines as text and uses them as the title', async () => {
     const input = await source('Title: Multi Markdown\nAuthor: Jane Roe\n\nBody text.\n')
-    const { file, tree } = await processSource(input)
+    const { file, tree } = await parseSource(input)
     expect(file.data.article?.meta).toMatchObject({ title: 'Multi Markdown', authors: ['Jane Roe'], titleFromContent: false })
     expect(tree && toHtml(tree)).toBe('<p>Title: Multi Markdown\nAuthor: Jane Roe</p>\n<p>Body text.</p>')
   })

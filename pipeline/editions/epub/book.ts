@@ -1,28 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ArticleAsset } from '../../common/article.ts'
-import type { RuleId } from '../../common/rules.ts'
 import { uiStrings } from '../../common/strings.ts'
-import type { EditionFile, EditionInput } from '../edition.ts'
+import type { EditionInput, EditionResult, EditionWarning } from '../edition.ts'
 import { epubBodies, glossaryFile, textFile } from './content.ts'
 import { packageMetadata } from './metadata.ts'
 import { bookNavigation, type NcxPoint } from './nav.ts'
 import { pageListNav } from './page-list.ts'
-import { packEpub, type ContentDocument, type PackagedResource } from './zip.ts'
+import { zipEpub, type ContentDocument, type PackagedResource } from './zip.ts'
 import { toXhtmlFragment } from './xhtml.ts'
 import { editionStylesheet } from '../stylesheet.ts'
-
-/** A problem the EPUB edition found; the build puts it on the article's file. */
-export interface EpubWarning {
-  reason: string
-  ruleId: RuleId
-}
-
-/** The EPUB edition's output: `<slug>.epub` and `cover.png`, and its warnings. */
-export interface EpubResult {
-  files: EditionFile[]
-  warnings: EpubWarning[]
-}
+import { mediaTypeOf } from '../../source/image-check.ts'
 
 /**
  * The EPUB edition's CPU work, without the browser: XHTML of the article and
@@ -34,10 +22,10 @@ export interface EpubResult {
  * plain data (structured-clone-able), so it runs in a worker thread as well as
  * here. Rebuilding the same input gives the same bytes.
  */
-export async function packageEpub(input: EditionInput, cover: Uint8Array): Promise<EpubResult> {
+export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Promise<EditionResult> {
   const { article, templatesDir } = input
   const { meta } = article
-  const warnings: EpubWarning[] = []
+  const warnings: EditionWarning[] = []
   const resources = await readImages(article.assets, input.sourceDir, warnings)
   const bodies = epubBodies(input.tree, article, new Set(resources.map((resource) => resource.href)), input.printPages?.starts)
   const navigation = bookNavigation(article, bodies.glossary !== undefined)
@@ -53,7 +41,7 @@ export async function packageEpub(input: EditionInput, cover: Uint8Array): Promi
   if (bodies.glossary) {
     documents.push({ id: 'glossary', filename: glossaryFile, title: uiStrings(meta.lang).glossary, properties: 'glossary', body: toXhtmlFragment(bodies.glossary), content: '' })
   }
-  const data = await packEpub({
+  const data = await zipEpub({
     options: {
       title: meta.title,
       author: meta.authors,
@@ -84,7 +72,7 @@ export async function packageEpub(input: EditionInput, cover: Uint8Array): Promi
 }
 
 /** Read the article's local images; one that cannot be read or is not an EPUB core image type is left out, with a warning. */
-async function readImages(assets: readonly ArticleAsset[], sourceDir: string, warnings: EpubWarning[]): Promise<PackagedResource[]> {
+async function readImages(assets: readonly ArticleAsset[], sourceDir: string, warnings: EditionWarning[]): Promise<PackagedResource[]> {
   const resources: PackagedResource[] = []
   for (const asset of assets) {
     const name = path.relative(sourceDir, asset.source)
@@ -105,15 +93,13 @@ async function readImages(assets: readonly ArticleAsset[], sourceDir: string, wa
   return resources
 }
 
+/** EPUB 3 core media types of images: what every reader shows (WebP is not one). */
+const epubImageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/svg+xml'])
+
 /** The EPUB 3 core media type of an image, from its first bytes. */
 function imageType(data: Uint8Array): string | undefined {
-  const starts = (...bytes: number[]) => bytes.every((byte, index) => data[index] === byte)
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png'
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg'
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif'
-  const head = new TextDecoder().decode(data.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart()
-  if (head.startsWith('<') && /<svg[\s>]/.test(head)) return 'image/svg+xml'
-  return undefined
+  const type = mediaTypeOf(data)
+  return type && epubImageTypes.has(type) ? type : undefined
 }
 
 /** Levels of nesting of the table of contents (the NCX's `dtb:depth`). */

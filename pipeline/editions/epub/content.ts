@@ -5,10 +5,11 @@ import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleData } from '../../common/article.ts'
 import { uiStrings } from '../../common/strings.ts'
 import { keyBlocks, stripBlockKeys } from '../block-keys.ts'
+import { removeUnsafe } from '../unsafe-markup.ts'
 import { resolveLinks } from './links.ts'
 import { placePageBreaks, type PageTarget } from './page-list.ts'
 import { relevelHeadings } from '../heading-levels.ts'
-import type { PageStart } from '../pdf/page-starts.ts'
+import type { PageStart } from '../edition.ts'
 import { titleBlock } from '../title-block.ts'
 
 /** File names of the content documents, relative to the package folder. */
@@ -33,7 +34,7 @@ export interface EpubBodies {
 }
 
 /**
- * The EPUB edition transform of the canonical tree (which it clones):
+ * The EPUB edition transform of the edition's own copy of the tree (changed in place):
  * - the title block first;
  * - footnote calls become `epub:type="noteref"` links and the notes become
  *   `<aside epub:type="footnote">` at the end of the same document, so
@@ -47,8 +48,8 @@ export interface EpubBodies {
  *   page-break markers go there (see `placePageBreaks`).
  * `packaged` is the set of `assets/…` paths the package contains.
  */
-export function epubBodies(canonical: Root, article: ArticleData, packaged: ReadonlySet<string>, pageStarts?: readonly PageStart[]): EpubBodies {
-  const tree = keyBlocks(canonical)
+export function epubBodies(own: Root, article: ArticleData, packaged: ReadonlySet<string>, pageStarts?: readonly PageStart[]): EpubBodies {
+  const tree = keyBlocks(own)
   const strings = uiStrings(article.meta.lang)
   removeUnsafe(tree)
   const images = checkImages(tree, packaged)
@@ -128,19 +129,6 @@ function glossaryBody(section: Element, article: ArticleData, backLabel: string)
     }
   }
   return h('body', { 'epub:type': 'backmatter' }, [section])
-}
-
-/** Drop `script`, `style`, `template` and embedded objects, and every `on*` attribute. */
-function removeUnsafe(tree: Root): void {
-  const banned = new Set(['script', 'style', 'template', 'iframe', 'object', 'embed', 'noscript'])
-  visit(tree, 'element', (node, index, parent) => {
-    if (banned.has(node.tagName) && parent && index !== undefined) {
-      parent.children.splice(index, 1)
-      return [SKIP, index]
-    }
-    for (const key of Object.keys(node.properties)) if (/^on/i.test(key)) delete node.properties[key]
-    return undefined
-  })
 }
 
 /** Images not in the package become placeholders; count the rest and those lacking `alt`. */

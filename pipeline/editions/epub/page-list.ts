@@ -3,7 +3,7 @@ import { h } from 'hastscript'
 import { matches } from 'hast-util-select'
 import { visit } from 'unist-util-visit'
 import { blockKeyOf, uncountedInEpub, uncountedPattern } from '../block-keys.ts'
-import type { PageStart } from '../pdf/page-starts.ts'
+import type { PageStart } from '../edition.ts'
 
 /** One entry of the nav document's page-list. */
 export interface PageTarget {

@@ -1,25 +1,23 @@
-import type { EditionInput } from '../edition.ts'
+import type { EditionInput, EditionResult } from '../edition.ts'
 import { launchBrowser, type BrowserSession } from '../browser.ts'
-import { packageEpub, type EpubResult } from './book.ts'
+import { makeEpubBook } from './book.ts'
 import { renderCover } from './cover.ts'
 
-export type { EpubResult, EpubWarning } from './book.ts'
-
-/** Packages the book around its cover: `packageEpub` in this thread, or the same in a worker thread. */
-export type EpubPackager = (input: EditionInput, cover: Uint8Array) => Promise<EpubResult>
+/** Makes the book around its cover: `makeEpubBook` in this thread, or the same in a worker thread. */
+export type EpubBookMaker = (input: EditionInput, cover: Uint8Array) => Promise<EditionResult>
 
 /**
  * The EPUB edition: the cover rendered from `templates/cover.ejs` in Chromium
  * (`session`, or a browser started and closed here), the only part that needs
- * the browser and so this thread; then the book packaged around it by
- * `packageEpub` (`epub-book.ts`), here or by `pack` (default: in this thread).
+ * the browser and so this thread; then the book made around it by
+ * `makeEpubBook` (`book.ts`), here or by `makeBook` (default: in this thread).
  * A caller that started rendering the cover already passes it as `cover`.
  * Rebuilding the same input gives the same bytes.
  */
-export async function writeEpub(input: EditionInput, session?: BrowserSession, pack: EpubPackager = packageEpub, cover?: Promise<Uint8Array>): Promise<EpubResult> {
+export async function writeEpub(input: EditionInput, session?: BrowserSession, makeBook: EpubBookMaker = makeEpubBook, cover?: Promise<Uint8Array>): Promise<EditionResult> {
   const { meta } = input.article
   const png = cover ? await cover : session ? await renderCover(meta, input.templatesDir, session) : await withOwnBrowser((own) => renderCover(meta, input.templatesDir, own))
-  return pack(input, png)
+  return makeBook(input, png)
 }
 
 async function withOwnBrowser<T>(work: (session: BrowserSession) => Promise<T>): Promise<T> {

@@ -20,7 +20,7 @@ export interface ContentDocument extends Chapter {
   properties?: string
   /** The serialized `<body>`, well-formed XHTML, inserted as is by the chapter template. */
   body: string
-  /** Always empty: epub-gen-memory's own HTML clean-up would damage the body (see `packEpub`). */
+  /** Always empty: epub-gen-memory's own HTML clean-up would damage the body (see `zipEpub`). */
   content: ''
 }
 
@@ -77,6 +77,6 @@ class OffprintEPub extends EPub {
 }
 
 /** Build the `.epub` archive. */
-export function packEpub(input: PackInput): Promise<Uint8Array> {
+export function zipEpub(input: PackInput): Promise<Uint8Array> {
   return new OffprintEPub(input).pack()
 }

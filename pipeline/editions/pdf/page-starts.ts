@@ -1,16 +1,6 @@
+import type { PageStart } from '../edition.ts'
 import { blockKeyAttribute, uncountedInPrint, uncountedPattern } from '../block-keys.ts'
 
-/**
- * Where one printed page begins, in terms both editions share: the block
- * (its `data-block-key`) holding the page's first text, and how many
- * characters of that block's own text (not counting white space, soft
- * hyphens, or text of nested blocks) come before it on earlier pages.
- * No block: the page begins the book (its title block).
- */
-export interface PageStart {
-  block?: string
-  offset: number
-}
 
 /** Arguments of `findPageStarts`, passed into the browser page. */
 export interface PageStartQuery {

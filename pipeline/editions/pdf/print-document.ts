@@ -5,18 +5,13 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleMeta } from '../../common/article.ts'
-import type { RuleId } from '../../common/rules.ts'
 import { uiStrings } from '../../common/strings.ts'
-import type { EditionInput } from '../edition.ts'
+import type { EditionInput, EditionWarning } from '../edition.ts'
+import { titleBlock } from '../title-block.ts'
+import { removeUnsafe } from '../unsafe-markup.ts'
 import { markTermUses } from './term-pages.ts'
 import { hyphenateTree } from './hyphenate.ts'
 import { inlineFootnotes } from './notes.ts'
-
-/** A problem the PDF edition found but could work around. */
-export interface PdfWarning {
-  reason: string
-  ruleId: RuleId
-}
 
 export interface PrintDocumentOptions {
   paper: ArticleMeta['paper']
@@ -30,7 +25,7 @@ export interface PrintDocumentOptions {
 
 export interface PrintDocument {
   tree: Root
-  warnings: PdfWarning[]
+  warnings: EditionWarning[]
   /** Footnotes moved to their calls. */
   notes: number
   /** Glossary term uses marked for the page list. */
@@ -44,14 +39,13 @@ export interface PrintDocument {
 const contentSecurityPolicy =
   "default-src 'none'; script-src 'none'; style-src 'unsafe-inline' file:; font-src file:; img-src file:; base-uri 'none'; form-action 'none'"
 
-const unsafeTags = new Set(['script', 'style', 'link', 'meta', 'base', 'iframe', 'frame', 'object', 'embed', 'form', 'noscript', 'template'])
-
 /** The print document: title block, the article's content prepared for paging, print CSS. */
 export function buildPrintDocument(input: EditionInput, options: PrintDocumentOptions): PrintDocument {
   const { meta } = input.article
-  const tree = structuredClone(input.tree)
-  const warnings: PdfWarning[] = []
-  stripUnsafe(tree)
+  // The edition's own copy of the tree (see `EditionInput`): changed in place.
+  const tree = input.tree
+  const warnings: EditionWarning[] = []
+  removeUnsafe(tree)
   unlinkLocal(tree)
   localizeImages(tree, input, warnings)
   keepAsideForNotes(tree)
@@ -60,7 +54,8 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
   keepInlineLang(tree)
   collapseBlockSpace(tree)
-  const ownTitle = meta.titleFromContent ? takeFirstH1(tree) : undefined
+  // The one title block of every edition (`title-block.ts`), with the licence: a PDF has no page footer for it.
+  const header = titleBlock(meta, tree, { license: true })
 
   const html = h('html', { lang: meta.lang }, [
     h('head', [
@@ -71,44 +66,9 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
       h('style', options.printCss),
       h('style', `@page { size: ${options.paper === 'Letter' ? 'letter' : 'A4'}; }`),
     ]),
-    h('body', [titleBlock(meta, ownTitle), h('main', tree.children as ElementContent[])]),
+    h('body', [header, h('main', tree.children as ElementContent[])]),
   ])
   return { tree: { type: 'root', children: [{ type: 'doctype' }, html] }, warnings, notes, termUses }
-}
-
-function titleBlock(meta: ArticleMeta, ownTitle: Element | undefined): Element {
-  const imprint: ElementContent[] = []
-  if (meta.date) imprint.push(h('time', { dateTime: meta.date }, formatDate(meta.date, meta.lang)))
-  if (meta.date && meta.publisher) imprint.push({ type: 'text', value: ' · ' })
-  if (meta.publisher) imprint.push(h('span.publisher', meta.publisher))
-  return h('header.title-block', [
-    ownTitle ?? h('h1.title', meta.title),
-    meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
-    meta.authors.length > 0 ? h('p.authors', meta.authors.join(', ')) : undefined,
-    imprint.length > 0 ? h('p.imprint', imprint) : undefined,
-    meta.license ? h('p.license', meta.license) : undefined,
-  ])
-}
-
-function formatDate(date: string, lang: string): string {
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
-  } catch {
-    return date
-  }
-}
-
-/** Move the document's own first `h1` (its title) out of the content. */
-function takeFirstH1(tree: Root): Element | undefined {
-  const first = select('h1', tree)
-  if (!first) return undefined
-  visit(tree, 'element', (node, index, parent) => {
-    if (node !== first || !parent || index === undefined) return undefined
-    parent.children.splice(index, 1)
-    return [SKIP, index] as const
-  })
-  first.properties.className = ['title']
-  return first
 }
 
 /**
@@ -164,18 +124,6 @@ function keepInlineLang(tree: Root): void {
   })
 }
 
-/** The canonical tree is sanitized already; this keeps the print page safe on its own. */
-function stripUnsafe(tree: Root): void {
-  visit(tree, 'element', (node, index, parent) => {
-    if (parent && index !== undefined && unsafeTags.has(node.tagName)) {
-      parent.children.splice(index, 1)
-      return index
-    }
-    for (const key of Object.keys(node.properties)) if (/^on/i.test(key)) delete node.properties[key]
-    return undefined
-  })
-}
-
 /**
  * A PDF is read away from the source folder: a relative or `file:` link
  * would point into the reader's disk (and Chromium resolves it against the
@@ -203,7 +151,7 @@ function keepAsideForNotes(tree: Root): void {
 }
 
 /** Local images to `file://` URLs of the source folder; anything remote becomes a placeholder. */
-function localizeImages(tree: Root, input: EditionInput, warnings: PdfWarning[]): void {
+function localizeImages(tree: Root, input: EditionInput, warnings: EditionWarning[]): void {
   const sourceOf = new Map(input.article.assets.map((asset) => [asset.href, asset.source]))
   const label = uiStrings(input.article.meta.lang).imageNotIncluded
   visit(tree, 'element', (node, index, parent) => {

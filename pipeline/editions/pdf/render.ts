@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url'
 import type { Page } from 'puppeteer'
 import { type BrowserSession, withTimeout } from '../browser.ts'
 import { fillGlossaryPages } from './term-pages.ts'
-import { findPageStarts, pageStartQuery, type PageStart } from './page-starts.ts'
+import type { PageStart } from '../edition.ts'
+import { findPageStarts, pageStartQuery } from './page-starts.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */

@@ -4,12 +4,12 @@ import { select } from 'hast-util-select'
 import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleData } from '../../common/article.ts'
 import { compileGlossary } from '../../glossary/matcher.ts'
+import { isTermFree } from '../../glossary/term-scope.ts'
 
-/** Where term uses are not counted: the glossary itself, headings, code, the title block. */
-const skipTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'script', 'style', 'header'])
 
 /**
- * Mark every use of every glossary term (`data-term-use="gloss-…"`), not only
+ * Mark every use of every glossary term, counted where the linker links
+ * (`glossary/term-scope.ts`: never in headings, links, code or footnotes) (`data-term-use="gloss-…"`), not only
  * the linked first use, and give each glossary entry a page list
  * (`<span class="glossary-pages" data-pages-for="gloss-…">— <span class="glossary-page-list">`). The list holds
  * one wide placeholder per use, so the real numbers, written in after layout
@@ -33,11 +33,11 @@ export function markTermUses(tree: Root, article: ArticleData): number {
         count(id)
         return SKIP
       }
-      return skipTags.has(node.tagName) || node.tagName === 'a' ? SKIP : undefined
+      return isTermFree(node) ? SKIP : undefined
     }
     if (node.type !== 'text' || !matcher || !parent || index === undefined) return undefined
     const pieces = splitUses(node, matcher.pattern, (form) => {
-      const entry = matcher.entryOf.get(form)
+      const entry = matcher.entryFor(form)
       return entry && idOfTerm.get(entry.term)
     })
     if (pieces.length === 1) return undefined
@@ -63,7 +63,7 @@ function splitUses(node: Text, pattern: RegExp, idOf: (form: string) => string |
   const pieces: ElementContent[] = []
   let last = 0
   for (const match of node.value.matchAll(new RegExp(pattern.source, pattern.flags))) {
-    const id = idOf(match[0].replace(/\s+/g, ' '))
+    const id = idOf(match[0])
     if (!id || match.index === undefined) continue
     if (match.index > last) pieces.push({ type: 'text', value: node.value.slice(last, match.index) })
     pieces.push(h('span.term-use', { dataTermUse: id }, match[0]))

@@ -1,18 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { toHtml } from 'hast-util-to-html'
 import type { ArticleMeta } from '../../common/article.ts'
 import type { BrowserSession } from '../browser.ts'
-import type { EditionFile, EditionInput } from '../edition.ts'
-import { buildPrintDocument, type PdfWarning } from './print-document.ts'
+import type { EditionResult, EditionInput, EditionWarning } from '../edition.ts'
+import { buildPrintDocument } from './print-document.ts'
 import { addPdfMetadata } from './tagging/metadata.ts'
 import { keyBlocks } from '../block-keys.ts'
-import type { PageStart } from './page-starts.ts'
+import type { PageStart } from '../edition.ts'
 import { defaultRenderLimits, fontSheetUrls, packageDirs, renderPdf, type RenderLimits } from './render.ts'
+import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
-
-export type { PdfWarning } from './print-document.ts'
 
 /** Options of `writePdf`; every field has a default. */
 export interface PdfOptions extends Partial<RenderLimits> {
@@ -23,11 +21,8 @@ export interface PdfOptions extends Partial<RenderLimits> {
 }
 
 /** What the PDF edition made. */
-export interface PdfEdition {
-  /** `<slug>.pdf`. */
-  files: EditionFile[]
-  /** Remote images replaced by placeholders, requests that were blocked. */
-  warnings: PdfWarning[]
+export interface PdfEdition extends EditionResult {
+  /** `<slug>.pdf`; warnings: remote images replaced by placeholders, requests that were blocked. */
   pages: number
   /** Distinct pages on which each glossary entry (`gloss-…`) is used, as printed in the glossary. */
   termPages: Record<string, number[]>
@@ -57,7 +52,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
       hyphenate: options.hyphenate ?? true,
     })
     const htmlPath = join(workDir, 'print.html')
-    await writeFile(htmlPath, toHtml(document.tree))
+    await writeFile(htmlPath, serializeHtml(document.tree))
     const rendered = await renderPdf(session, htmlPath, [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
@@ -71,7 +66,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
     })
     const warnings = [
       ...document.warnings,
-      ...[...new Set(rendered.blocked)].map((url): PdfWarning => ({
+      ...[...new Set(rendered.blocked)].map((url): EditionWarning => ({
         reason: `Unexpected request for \`${url.length > 200 ? `${url.slice(0, 200)}…` : url}\`, expected only files in the source folder (blocked)`,
         ruleId: 'link-outside',
       })),

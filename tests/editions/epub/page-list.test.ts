@@ -5,7 +5,7 @@ import { h } from 'hastscript'
 import { describe, expect, it } from 'vitest'
 import { keyBlocks, stripBlockKeys } from '../../../pipeline/editions/block-keys.ts'
 import { pageListNav, placePageBreaks } from '../../../pipeline/editions/epub/page-list.ts'
-import type { PageStart } from '../../../pipeline/editions/pdf/page-starts.ts'
+import type { PageStart } from '../../../pipeline/editions/edition.ts'
 
 /** Key `html` as both editions do, place the markers, and show the body without its keys. */
 function mark(html: string, starts: PageStart[]): { html: string; hrefs: string[] } {

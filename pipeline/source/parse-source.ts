@@ -27,7 +27,8 @@ import { reportFailure } from './failure.ts'
 import { sanitizeSchema } from './sanitize-schema.ts'
 import { readSource } from './read-source.ts'
 import { uiStrings } from '../common/strings.ts'
-import { defaultBuildOptions, type GlossaryEntry } from '../common/config.ts'
+import { defaultBuildOptions } from '../common/config.ts'
+import type { GlossaryEntry } from '../common/article.ts'
 import type { ArticleMeta } from '../common/article.ts'
 
 /**
@@ -83,7 +84,7 @@ export interface ProcessedSource {
  * fatal one leaves `tree` undefined. Never throws: a plugin's exception (a
  * stack overflow on hostile nesting, or a bug) becomes a fatal message.
  */
-export async function processSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
+export async function parseSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
   const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
   if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
   file.data.glossary = glossary

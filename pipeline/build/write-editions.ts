@@ -1,0 +1,109 @@
+import type { Root } from 'hast'
+import type { VFile } from 'vfile'
+import type { ArticleMeta } from '../common/article.ts'
+import type { EditionName } from '../common/config.ts'
+import { messageSource } from '../common/rules.ts'
+import type { BrowserSession } from '../editions/browser.ts'
+import type { EditionFile, EditionInput, EditionResult, PrintPages } from '../editions/edition.ts'
+import type { EpubBookMaker } from '../editions/epub/write-epub.ts'
+
+/**
+ * The order editions are written in. The HTML needs no browser, so it is
+ * written with the parse, in a worker; the EPUB comes after the PDF because
+ * its page-list follows the PDF's pages (see `settleFreshness`).
+ */
+const editionOrder: readonly EditionName[] = ['html', 'pdf', 'epub']
+
+/** What the writers need from the build around them; all optional, as where they run allows. */
+export interface EditionContext {
+  /** Every edition of the build, for the HTML page's links to the others. */
+  editions: readonly EditionName[]
+  /** The build's one browser, for the PDF and the EPUB's cover; absent in a worker. */
+  browser?: () => Promise<BrowserSession>
+  /** Makes the EPUB around its cover: in a worker when the build has a pool; default in this thread. */
+  makeEpubBook?: EpubBookMaker
+}
+
+/** What `writeEditions` made. */
+export interface WrittenEditions {
+  files: EditionFile[]
+  /** Where the pages of the PDF written this time begin. */
+  printPages?: PrintPages
+  /** Milliseconds per edition written. */
+  timings: Partial<Record<EditionName, number>>
+}
+
+/**
+ * Write `names` editions of one source, in `editionOrder`, each from its own
+ * copy of the canonical tree (the one clone per edition: writers may change
+ * the tree they get). A writer's warnings and its failure become messages on
+ * `file` (a failure is fatal); the other editions go on. The same function
+ * runs in a worker (the HTML) and in the main thread (the PDF and EPUB).
+ */
+export async function writeEditions(names: readonly EditionName[], input: EditionInput, context: EditionContext, file: VFile): Promise<WrittenEditions> {
+  const written: WrittenEditions = { files: [], timings: {} }
+  // The EPUB's cover needs only the metadata: it renders on a second page while the PDF is laid out.
+  const cover = names.includes('epub') && context.browser ? startCover(input.article.meta, input.templatesDir, context.browser) : undefined
+  let printPages = input.printPages
+  for (const edition of editionOrder) {
+    if (!names.includes(edition)) continue
+    const started = performance.now()
+    try {
+      const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root, ...(printPages ? { printPages } : {}) }
+      const result = await writeOne(edition, own, context, cover)
+      for (const warning of result.warnings) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
+      written.files.push(...result.files)
+      if (result.printPages) written.printPages = printPages = result.printPages
+    } catch (error) {
+      // Not the error itself as `cause`: the reporter would print its stack.
+      const message = file.message(`Unexpected failure of the ${edition.toUpperCase()} edition: ${error instanceof Error ? error.message : String(error)}`, {
+        place: { line: 1, column: 1 },
+        ruleId: 'edition-failed',
+        source: messageSource,
+      })
+      message.fatal = true
+    }
+    written.timings[edition] = performance.now() - started
+  }
+  return written
+}
+
+/** One edition's writer, loaded when first needed (a build of HTML alone never loads the browser's code). */
+async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, cover: Promise<Uint8Array> | undefined): Promise<EditionResult & { printPages?: PrintPages }> {
+  if (edition === 'html') {
+    const { writeHtml } = await import('../editions/html/write-html.ts')
+    return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }
+  }
+  if (!context.browser) throw new Error(`Unexpected ${edition.toUpperCase()} edition without a browser, expected the main thread to write it`)
+  if (edition === 'pdf') {
+    const { writePdf } = await import('../editions/pdf/write-pdf.ts')
+    const pdf = await writePdf(input, await context.browser())
+    return { files: pdf.files, warnings: pdf.warnings, printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
+  }
+  const { writeEpub } = await import('../editions/epub/write-epub.ts')
+  return writeEpub(input, await context.browser(), context.makeEpubBook, cover)
+}
+
+/** The EPUB's cover, rendering; its failure is the EPUB edition's, reported where it is awaited. */
+function startCover(meta: ArticleMeta, templatesDir: string, browser: () => Promise<BrowserSession>): Promise<Uint8Array> {
+  const cover = Promise.all([import('../editions/epub/cover.ts'), browser()]).then(([{ renderCover }, session]) => renderCover(meta, templatesDir, session))
+  cover.catch(() => undefined)
+  return cover
+}
+
+/**
+ * The one dependency between editions, declared here: the EPUB's page-list
+ * follows the pages of the PDF built with it. When the build writes both, a
+ * new PDF makes the EPUB stale, and an EPUB to rebuild without the stored
+ * page starts of its fresh PDF makes that PDF stale too. Changes `fresh`.
+ */
+export function settleFreshness(editions: readonly EditionName[], fresh: Set<EditionName>, havePrintPages: boolean): void {
+  if (!editions.includes('pdf') || !editions.includes('epub')) return
+  if (!fresh.has('pdf')) fresh.delete('epub')
+  if (!fresh.has('epub') && !havePrintPages) fresh.delete('pdf')
+}
+
+/** A carried EPUB (not in this build) follows the PDF it was built with: a new PDF makes its key stale. */
+export function epubOutlived(editions: readonly EditionName[], fresh: ReadonlySet<EditionName>): boolean {
+  return editions.includes('pdf') && !fresh.has('pdf') && !editions.includes('epub')
+}
