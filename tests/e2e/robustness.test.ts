@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,6 +12,7 @@ import { dismissPreviewsScript } from '../../pipeline/editions/html/previews.ts'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromXml } from 'xast-util-from-xml'
+import { parse as parseYaml } from 'yaml'
 import { ruleIds } from '../../pipeline/common/rules.ts'
 import { projectRoot } from '../helpers/corpus.ts'
 import { documentWords, epubcheck, requireEpubcheck } from '../helpers/epub.ts'
@@ -47,62 +48,46 @@ interface Expected {
   dropped?: string[]
 }
 
-/** Keyed by path under `tests/fixtures/bad/` (or `size/` for generated documents). */
-const expected: Record<string, Expected> = {
-  'files/empty.md': { fails: true, messages: ['1:1 source-empty'] },
-  'files/front-matter-only.md': { fails: true, messages: ['1:1 source-empty'] },
-  'files/bom-crlf.md': { messages: [] },
-  'files/invalid-utf8.md': { fails: true, messages: ['6:19 encoding-invalid'] },
-  'files/nul-byte.md': { fails: true, messages: ['6:16 encoding-invalid'] },
-  'files/utf16.md': { fails: true, messages: ['1:1 encoding-invalid'] },
-  'files/names/with space.md': { messages: [] },
-  'files/names/hash#tag.md': { messages: [] },
-  'files/names/what?.md': { messages: [] },
-  'files/names/a&b.md': { messages: [] },
-  'files/names/Кириллица.md': { messages: [] },
-  'files/names/images.md': { messages: [] },
+/** The fixture classes: folders of `tests/fixtures/bad/`, each with its `expected.yaml`. */
+const classes = ['files', 'front-matter', 'footnotes', 'glossary', 'active']
 
-  'front-matter/malformed.md': { fails: true, messages: ['2:8 frontmatter-yaml'] },
-  'front-matter/wrong-types.md': { fails: true, messages: ['3:3 frontmatter-field', '5:7 frontmatter-field'] },
-  'front-matter/alias-bomb.md': { fails: true, messages: ['2:1 frontmatter-yaml'] },
-  'front-matter/custom-tag.md': { fails: true, messages: ['2:8 frontmatter-yaml'] },
-  'front-matter/duplicate-keys.md': { fails: true, messages: ['4:1 frontmatter-yaml'] },
-  'front-matter/proto-keys.md': { messages: ['4:1 frontmatter-unknown', '6:1 frontmatter-unknown', '9:1 frontmatter-unknown'] },
-  'front-matter/unclosed.md': { fails: true, messages: ['1:1 frontmatter-unclosed'] },
-  'front-matter/thematic-break.md': { messages: ['1:1 lang-guessed'] },
-  'front-matter/dots-close.md': { messages: [] },
-  'front-matter/multimarkdown.md': { messages: ['1:1 frontmatter-multimarkdown', '1:1 lang-guessed'] },
-
-  'footnotes/undefined.md': { messages: ['6:29 footnote-undefined', '6:72 footnote-undefined'] },
-  'footnotes/unused.md': { messages: ['9:1 footnote-unused'], dropped: wordsOf('A note that nobody calls') },
-  'footnotes/duplicate.md': { messages: ['9:1 footnote-duplicate'], dropped: wordsOf('The second definition of the same label') },
-
-  // A broken glossary is an error on glossary.yaml (exit 1); its documents are built without it.
-  'glossary/bad-yaml/doc.md': { messages: [] },
-  'glossary/empty-term/doc.md': { messages: [] },
-  'glossary/overlap/doc.md': { messages: [] },
-  'glossary/alias-bomb/doc.md': { messages: [] },
-
-  // The inline script's text is Markdown text between two raw tags; it goes with the script, with the warning at 12:28.
-  'active/script.md': { messages: ['8:1 html-removed', '10:1 html-removed', '12:28 html-removed', '14:1 html-removed'], dropped: ['document', 'title', 'pwned'] },
-  'active/iframe.md': { messages: ['8:1 html-removed', '10:1 html-removed'] },
-  'active/object.md': { messages: ['8:1 html-removed', '10:1 html-removed', '12:1 html-removed', '14:1 html-removed', '16:1 html-removed', '18:1 html-removed', '20:1 html-removed'] },
-  'active/handlers.md': { messages: ['6:1 html-removed', '8:1 html-removed', '10:1 html-removed', '12:1 html-removed', '14:1 html-removed', '18:1 html-removed'] },
-  'active/urls.md': { messages: ['6:3 html-removed', '6:47 html-removed', '8:4 html-removed', '8:51 html-removed', '8:109 html-removed', '8:173 html-removed', '10:3 html-removed', '10:81 html-removed', '12:31 html-removed', '14:1 html-removed', '18:1 html-removed'] },
-  // `<svg>` starts no HTML block, so the script inside it is Markdown text; it goes with the SVG, with the warning at 8:1.
-  'active/svg-inline.md': { messages: ['8:1 html-removed', '10:1 html-removed', '10:14 html-removed'], dropped: ['alert', '2'] },
-  'active/svg-image/doc.md': { messages: ['6:31 image-invalid'] },
-  'active/outside/doc.md': {
-    messages: ['6:3 link-outside', '6:52 link-outside', '6:105 link-outside', '6:159 link-outside', '8:3 link-outside', '8:44 link-outside', '10:1 link-outside', '10:51 link-outside', '10:85 html-removed', '10:121 link-outside', '12:1 link-outside', '14:1 link-outside'],
-  },
-  'active/remote/doc.md': { messages: ['6:17 image-remote', '6:99 image-remote', '8:1 image-remote', '10:10 html-removed', '12:1 html-removed', '14:1 html-removed', '16:1 html-removed'] },
-  'active/corrupt-image/doc.md': { messages: ['6:18 image-invalid', '8:31 image-invalid'] },
-  // A symbolic link named like a source (made by the test) whose target is outside its folder: never read.
-  'active/passwd.md': { fails: true, messages: ['1:1 source-unreadable'] },
+/**
+ * What each fixture must do, read from `tests/fixtures/bad/<class>/expected.yaml`
+ * (its header comment gives the format): a mapping from a path under the
+ * class folder to `fails`, `messages` and `dropped` (words, as text). A key
+ * ending in `glossary.yaml` lists the errors of that glossary file instead.
+ * Keyed here by path under `tests/fixtures/bad/` (or `size/` for the
+ * generated documents, whose expectations stay in this file).
+ */
+function readExpectations(): { expected: Record<string, Expected>; glossaryErrors: string[] } {
+  const expected: Record<string, Expected> = {}
+  const glossaryErrors: string[] = []
+  for (const name of classes) {
+    const file = path.join(fixtures, name, 'expected.yaml')
+    const entries: unknown = parseYaml(readFileSync(file, 'utf8'))
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) throw new Error(`${file}: expected a mapping of source paths`)
+    for (const [key, value] of Object.entries(entries)) {
+      const where = `${path.relative(projectRoot, file)}: \`${key}\``
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: expected { fails, messages, dropped }`)
+      const { fails, messages, dropped, ...rest } = value as Record<string, unknown>
+      if (Object.keys(rest).length > 0) throw new Error(`${where}: unknown ${Object.keys(rest).join(', ')}; expected fails, messages, dropped`)
+      if (fails !== undefined && typeof fails !== 'boolean') throw new Error(`${where}: \`fails\` must be true or false`)
+      if (!Array.isArray(messages) || messages.some((message) => typeof message !== 'string' || !/^\d+:\d+ [a-z-]+$/.test(message))) {
+        throw new Error(`${where}: \`messages\` must be a list of \`line:column ruleId\``)
+      }
+      if (dropped !== undefined && typeof dropped !== 'string') throw new Error(`${where}: \`dropped\` must be text`)
+      if (key.endsWith('glossary.yaml')) {
+        if (fails !== undefined || dropped !== undefined) throw new Error(`${where}: a glossary has only \`messages\``)
+        glossaryErrors.push(...messages.map((message) => `${key} ${message}`))
+        continue
+      }
+      expected[`${name}/${key}`] = { ...(fails ? { fails } : {}), messages, ...(dropped !== undefined ? { dropped: wordsOf(dropped) } : {}) }
+    }
+  }
+  return { expected, glossaryErrors }
 }
 
-/** Errors on glossary files, as `file line:column ruleId`. */
-const glossaryErrors = ['bad-yaml/glossary.yaml 3:9 glossary-yaml', 'empty-term/glossary.yaml 1:9 glossary-entry', 'alias-bomb/glossary.yaml 1:1 glossary-yaml']
+const { expected, glossaryErrors } = readExpectations()
 
 // ---------------------------------------------------------------- running the CLI
 
@@ -334,7 +319,7 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- one class at a time, HTML
 
-for (const name of ['files', 'front-matter', 'footnotes', 'glossary', 'active']) {
+for (const name of classes) {
   describe(`bad input: ${name}`, () => {
     let result: Run
     beforeAll(async () => {
