@@ -2,7 +2,7 @@ import type { Root } from 'hast'
 import { selectAll } from 'hast-util-select'
 
 /** The links that get a preview: glossary terms and footnote calls. */
-export const previewedLinks = 'a.glossary-term[href^="#"], a[data-footnote-ref][href^="#"]'
+const previewedLinks = 'a.glossary-term[href^="#"], a[data-footnote-ref][href^="#"]'
 
 /**
  * The HTML edition's one script (the page works without it). The page's
