@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import type { VFile } from 'vfile'
 import { readFile, writeFile } from 'node:fs/promises'
 import { build, writeIndex, type BuildReport } from '../build/build.ts'
 import type { IndexEntry } from '../build/output-record.ts'
@@ -171,7 +172,8 @@ async function main(): Promise<number> {
   if (command === 'merge') return merge(options.paths, options.out)
   if (command === 'serve') {
     const { serve } = await import('../serve/serve.ts')
-    return serve({ ...options, port: parsed.port, verbosity })
+    const output = { quiet: verbosity === 'quiet', progress: progressHooks, report: (files: VFile[], errorsOnly = false) => formatReport(files, errorsOnly ? 'quiet' : verbosity) }
+    return serve({ ...options, port: parsed.port, output })
   }
   try {
     const started = performance.now()

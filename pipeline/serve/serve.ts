@@ -1,14 +1,26 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import { build, templatesDir, type BuildReport } from '../build/build.ts'
+import type { VFile } from 'vfile'
+import { build, templatesDir, type BuildHooks, type BuildReport } from '../build/build.ts'
 import type { BuildOptions } from '../common/config.ts'
-import { progressHooks } from '../cli/progress.ts'
-import { formatReport, type Verbosity } from '../cli/report.ts'
 import { startServer, type StaticServer } from './http.ts'
 import { watchFolders, type WatchTarget } from './watch.ts'
 
-export type ServeOptions = BuildOptions & { force: boolean; port: number; verbosity: Verbosity }
+/**
+ * How builds are shown in the terminal: the CLI's progress and report,
+ * passed in, so that serve stays a layer below the CLI.
+ */
+export interface ServeOutput {
+  /** Print only errors. */
+  quiet: boolean
+  /** Progress hooks writing to `stream`. */
+  progress: (stream: NodeJS.WriteStream) => BuildHooks & { finish: () => void }
+  /** The messages of a build, at the chosen verbosity (`errorsOnly`: as with --quiet). */
+  report: (files: VFile[], errorsOnly?: boolean) => string
+}
+
+export type ServeOptions = BuildOptions & { force: boolean; port: number; output: ServeOutput }
 
 /** Quiet time after the last change before a rebuild, in milliseconds. */
 const debounce = 120
@@ -22,7 +34,8 @@ const markdownFile = /\.(md|markdown)$/i
  * stays served. Runs until SIGINT or SIGTERM; resolves the exit code.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  const { port, verbosity, force, ...buildOptions } = options
+  const { port, output, force, ...buildOptions } = options
+  const verbose = !output.quiet
   const log = (text: string): void => {
     process.stderr.write(`${text}\n`)
   }
@@ -52,7 +65,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   /** One build; on a rebuild, tell the open pages when something they show may have changed. */
   const runBuild = async (first: boolean): Promise<'ok' | 'missing' | 'crashed'> => {
     const started = performance.now()
-    const progress = verbosity !== 'quiet' && (first || process.stderr.isTTY === true) ? progressHooks(process.stderr) : undefined
+    const progress = verbose && (first || process.stderr.isTTY === true) ? output.progress(process.stderr) : undefined
     let result: BuildReport
     try {
       result = await build({ ...buildOptions, force: first && force, isolate: true }, progress)
@@ -68,15 +81,15 @@ export async function serve(options: ServeOptions): Promise<number> {
       return err.code === 'ENOENT' ? 'missing' : 'crashed'
     }
     progress?.finish()
-    const text = formatReport(result.files, verbosity)
+    const text = output.report(result.files)
     if (text) log(text)
     const count = (status: string): number => result.sources.filter((source) => source.status === status).length
-    if (verbosity !== 'quiet') {
+    if (verbose) {
       const seconds = ((performance.now() - started) / 1000).toFixed(2)
       log(`offprint: built ${count('built')}, ${count('cached')} unchanged, ${result.failed.length} failed, in ${seconds} s`)
     }
     const before = { errors, listing }
-    errors = stripVTControlCharacters(formatReport(result.files, 'quiet')).trim()
+    errors = stripVTControlCharacters(output.report(result.files, true)).trim()
     // A source added or removed changes the index page even when nothing was built.
     listing = result.sources.map((source) => source.source).join('\n')
     if (count('built') > 0 || result.failed.length > 0 || errors !== before.errors || listing !== before.listing) {
@@ -106,7 +119,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       again = [...(again ?? []), ...files]
       return
     }
-    if (verbosity !== 'quiet') log(`offprint: changed ${[...new Set(files)].map(relative).join(', ')}; rebuilding`)
+    if (verbose) log(`offprint: changed ${[...new Set(files)].map(relative).join(', ')}; rebuilding`)
     track(runBuild(false))
   }
 
@@ -153,9 +166,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   })
   stopped = true
   watcher.close()
-  if (running && verbosity !== 'quiet') log('offprint: waiting for the running build to finish')
+  if (running && verbose) log('offprint: waiting for the running build to finish')
   await settle()
   await server.close()
-  if (verbosity !== 'quiet') log(`offprint: stopped (${signal})`)
+  if (verbose) log(`offprint: stopped (${signal})`)
   return 0
 }

@@ -4,7 +4,7 @@ import type { Nodes as XastNodes } from 'xast'
 import { toXml } from 'xast-util-to-xml'
 
 /** The default namespace of every EPUB content document (declared on `<html>` by the templates). */
-export const xhtmlNamespace = 'http://www.w3.org/1999/xhtml'
+const xhtmlNamespace = 'http://www.w3.org/1999/xhtml'
 
 /**
  * Serialize one hast element (a `<body>`, a `<nav>`, an `<ol>`) as XML for an

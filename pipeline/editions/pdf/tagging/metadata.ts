@@ -1,24 +1,11 @@
 import { PDFBool, PDFContext, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib'
 import { readObject, readTail, writePdf } from './pdf-file.ts'
 import { describeLinks } from './links.ts'
+import { renumberElementIds } from './element-ids.ts'
 import { giveListItemsBodies, markPageArtifacts, readPages, structElements, tagNotes, type PdfObjects, type PdfUpdate } from './tags.ts'
-import { xmpPacket } from './xmp.ts'
+import { type PdfMetadata, xmpPacket } from './xmp.ts'
 
 /** The document information offprint writes into every PDF. */
-export interface PdfMetadata {
-  title: string
-  authors: readonly string[]
-  subject?: string
-  keywords: readonly string[]
-  /** BCP 47 tag for the catalog's `/Lang`. */
-  lang: string
-  /** `/Creator` and `/Producer`. */
-  creator: string
-  producer: string
-  /** CreationDate and ModDate. */
-  date: Date
-}
-
 const ascii = new TextEncoder()
 
 /**
@@ -91,7 +78,8 @@ function structureUpdates(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
   for (const [from, to] of Object.entries(roleMap)) map.set(PDFName.of(from), PDFName.of(to))
   root.set(PDFName.of('RoleMap'), map)
   const elements = structElements(objects, root)
-  return [[ref, root], ...tagNotes(objects, root, elements), ...giveListItemsBodies(objects, elements)]
+  const notes = tagNotes(objects, root, elements)
+  return [[ref, root], ...notes, ...renumberElementIds(objects, root, elements), ...giveListItemsBodies(objects, elements)]
 }
 
 function text(value: string): PDFString | PDFHexString {

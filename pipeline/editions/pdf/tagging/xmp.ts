@@ -1,6 +1,20 @@
 import type { Element as XmlElement, ElementContent, Root as XmlRoot } from 'xast'
 import { toXml } from 'xast-util-to-xml'
-import type { PdfMetadata } from './metadata.ts'
+
+/** The document metadata the PDF carries, in its Info dictionary and in XMP. */
+export interface PdfMetadata {
+  title: string
+  authors: readonly string[]
+  subject?: string
+  keywords: readonly string[]
+  /** BCP 47 tag for the catalog's `/Lang`. */
+  lang: string
+  /** `/Creator` and `/Producer`. */
+  creator: string
+  producer: string
+  /** CreationDate and ModDate. */
+  date: Date
+}
 
 /**
  * The XMP metadata packet (the catalog's /Metadata stream) that PDF/UA-1
