@@ -7,7 +7,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 # Debian packages: the build needs a browser and fallback fonts (the PDF's own
 # Noto Serif and Noto Sans Mono come from npm; DejaVu and WenQuanYi cover
 # symbols and CJK names the Noto pair lacks); the tests also need
-# Java + epubcheck, poppler-utils and qpdf.
+# Java + epubcheck, poppler-utils, qpdf and w3m (reader-mode tests).
 BUILD_PKGS := chromium-headless-shell fonts-noto-core fonts-dejavu-core fonts-wqy-zenhei
 TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf w3m
 # command or file that proves each package is there
@@ -45,7 +45,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: all deps test-deps bundle build test typecheck bench serve clean
+.PHONY: all deps test-deps bundle build test typecheck lint bench serve clean
 
 all: build
 
@@ -73,7 +73,13 @@ build: deps bundle
 typecheck: deps
 	npx tsc --noEmit
 
-test: test-deps typecheck bundle
+# The shape of the code: linter and formatter, the layer rule, unused code.
+lint: deps
+	npx biome check .
+	npx depcruise pipeline --config .dependency-cruiser.cjs
+	npx knip
+
+test: test-deps typecheck lint bundle
 	npx vitest run
 
 # make bench BENCH_ARGS='--html 1,100 --pdf 1'   (or BENCH_HTML=… BENCH_PDF=…; see --help)

@@ -94,7 +94,15 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   const stored = previous?.printPages
   const storedPages = stored && keys.pdf !== undefined && stored.key === keys.pdf ? stored : undefined
   settleFreshness(job.editions, fresh, storedPages !== undefined)
-  const input: EditionInput = { tree, article, sourcePath: job.sourcePath, sourceDir, templatesDir: job.templatesDir, epoch: epochOf(article.meta.date), ...(storedPages ? { printPages: storedPages } : {}) }
+  const input: EditionInput = {
+    tree,
+    article,
+    sourcePath: job.sourcePath,
+    sourceDir,
+    templatesDir: job.templatesDir,
+    epoch: epochOf(article.meta.date),
+    ...(storedPages ? { printPages: storedPages } : {}),
+  }
   const stale = job.editions.filter((edition) => edition !== 'html' && !fresh.has(edition))
   const written = await writeEditions(stale, input, { editions: job.editions, browser: job.browser, ...(job.makeEpubBook ? { makeEpubBook: job.makeEpubBook } : {}) }, file)
   Object.assign(timings, written.timings)

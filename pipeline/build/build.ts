@@ -197,7 +197,14 @@ async function removeStale(out: string, existing: Map<string, IndexEntry | null>
   for (const [slug, entry] of existing) {
     if (!entry?.source) continue
     const source = path.resolve(out, entry.source)
-    if (sources.has(source) || (await access(source).then(() => true, () => false))) continue
+    if (
+      sources.has(source) ||
+      (await access(source).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue
     await rm(path.join(out, slug), { recursive: true, force: true })
     existing.delete(slug)
   }
@@ -214,7 +221,11 @@ export async function writeIndex(out: string, extra: readonly IndexEntry[] = [],
   if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
   for (const entry of extra) entries.set(entry.slug, entry)
   const sorted = [...entries.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
-  const key = createHash('sha256').update(await codeFingerprint(templates)).update(JSON.stringify(sorted)).digest('hex').slice(0, 32)
+  const key = createHash('sha256')
+    .update(await codeFingerprint(templates))
+    .update(JSON.stringify(sorted))
+    .digest('hex')
+    .slice(0, 32)
   const stamp = `<!-- offprint index ${key} -->`
   const target = path.join(out, 'index.html')
   if ((await readHead(target, 200)).includes(stamp)) return

@@ -4,14 +4,16 @@ import path from 'node:path'
 import type { EditionName } from '../common/config.ts'
 import { projectRoot } from '../common/project-root.ts'
 
-
 /**
  * The part of every cache key that is the same for all sources: the tool
  * (its code and locked dependencies), the templates and the settings that
  * change output. Computed once per build.
  */
 export async function buildFingerprint(templatesDir: string, settings: Record<string, unknown>): Promise<string> {
-  return createHash('sha256').update(await codeFingerprint(templatesDir)).update(JSON.stringify(settings)).digest('hex')
+  return createHash('sha256')
+    .update(await codeFingerprint(templatesDir))
+    .update(JSON.stringify(settings))
+    .digest('hex')
 }
 
 /** The tool's code, its locked dependencies and the templates: what every output depends on. */
@@ -19,7 +21,11 @@ export async function codeFingerprint(templatesDir: string): Promise<string> {
   const hash = createHash('sha256')
   for (const folder of [path.join(projectRoot, 'pipeline'), templatesDir]) {
     for (const file of await listFiles(folder)) {
-      hash.update(path.relative(folder, file)).update('\0').update(await readFile(file)).update('\0')
+      hash
+        .update(path.relative(folder, file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0')
     }
   }
   hash.update(await readFile(path.join(projectRoot, 'package-lock.json')).catch(() => ''))

@@ -118,7 +118,11 @@ export async function recordOf(folder: string, parts: RecordParts): Promise<Outp
     slug: parts.slug,
     source: parts.source,
     meta: parts.meta,
-    files: Object.fromEntries(Object.entries(sizes).filter(([name]) => name !== 'cover.png').sort()),
+    files: Object.fromEntries(
+      Object.entries(sizes)
+        .filter(([name]) => name !== 'cover.png')
+        .sort(),
+    ),
     keys: parts.keys,
     ...(parts.inputs.length > 0 ? { inputs: parts.inputs } : {}),
     terms: parts.terms,

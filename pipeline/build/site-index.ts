@@ -61,21 +61,17 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
 function renderEntry(entry: IndexEntry): Element {
   const { meta, slug } = entry
   const link = (file: string, label: string, type?: string) =>
-    entry.files[file] === undefined
-      ? undefined
-      : h('li', [h('a', { href: `${slug}/${file}`, ...(type ? { type } : {}) }, `${label} (${formatSize(entry.files[file] ?? 0)})`)])
+    entry.files[file] === undefined ? undefined : h('li', [h('a', { href: `${slug}/${file}`, ...(type ? { type } : {}) }, `${label} (${formatSize(entry.files[file] ?? 0)})`)])
   const details = [meta.authors.join(', '), meta.publisher, languageName(meta.lang)].filter(Boolean).join(' · ')
   return h('li.entry', { lang: meta.lang }, [
     entry.cover ? h('img.cover', { src: `${slug}/${entry.cover}`, alt: '', width: 130, height: 195 }) : h('span'),
     h('article', [
       h('h3', [h('a', { href: `${slug}/index.html` }, meta.title)]),
-      details || meta.date ? h('p.meta', [meta.date ? h('time', { dateTime: meta.date }, formatDate(meta.date, 'en')) : undefined, meta.date && details ? ' · ' : undefined, details]) : undefined,
+      details || meta.date
+        ? h('p.meta', [meta.date ? h('time', { dateTime: meta.date }, formatDate(meta.date, 'en')) : undefined, meta.date && details ? ' · ' : undefined, details])
+        : undefined,
       meta.description ? h('p', meta.description) : undefined,
-      h('ul.links', [
-        link('index.html', 'HTML'),
-        link(`${slug}.pdf`, 'PDF', 'application/pdf'),
-        link(`${slug}.epub`, 'EPUB', 'application/epub+zip'),
-      ]),
+      h('ul.links', [link('index.html', 'HTML'), link(`${slug}.pdf`, 'PDF', 'application/pdf'), link(`${slug}.epub`, 'EPUB', 'application/epub+zip')]),
     ]),
   ])
 }

@@ -69,7 +69,12 @@ export async function writeEditions(names: readonly EditionName[], input: Editio
 }
 
 /** One edition's writer, loaded when first needed (a build of HTML alone never loads the browser's code). */
-async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, cover: Promise<Uint8Array> | undefined): Promise<EditionResult & { printPages?: PrintPages }> {
+async function writeOne(
+  edition: EditionName,
+  input: EditionInput,
+  context: EditionContext,
+  cover: Promise<Uint8Array> | undefined,
+): Promise<EditionResult & { printPages?: PrintPages }> {
   if (edition === 'html') {
     const { writeHtml } = await import('../editions/html/write-html.ts')
     return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }

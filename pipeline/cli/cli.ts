@@ -70,7 +70,9 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values.version) return 'version'
   const [command, ...paths] = positionals
   if (command !== 'build' && command !== 'check' && command !== 'serve' && command !== 'merge') {
-    throw new UsageError(command ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\` or \`merge\`` : 'Missing command, expected `build`, `check`, `serve` or `merge`')
+    throw new UsageError(
+      command ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\` or \`merge\`` : 'Missing command, expected `build`, `check`, `serve` or `merge`',
+    )
   }
   if (command === 'merge' && paths.length === 0) throw new UsageError('Missing reports for `merge`, expected the `--json` files of the shard builds')
   const port = values.port === undefined ? 4173 : Number(values.port)
@@ -124,7 +126,10 @@ function jsonReport(result: BuildReport): unknown {
     })),
     glossaries: result.files
       .filter((file) => !result.sources.some((source) => source.source === file.path))
-      .map((file) => ({ file: path.relative(process.cwd(), file.path), messages: file.messages.map((message) => ({ line: message.line ?? null, column: message.column ?? null, ruleId: message.ruleId ?? null, reason: message.reason })) })),
+      .map((file) => ({
+        file: path.relative(process.cwd(), file.path),
+        messages: file.messages.map((message) => ({ line: message.line ?? null, column: message.column ?? null, ruleId: message.ruleId ?? null, reason: message.reason })),
+      })),
   }
 }
 
@@ -181,14 +186,16 @@ async function main(): Promise<number> {
     // Every source parses in a worker thread, under its time limit.
     const result = await build({ ...options, check: command === 'check', isolate: true }, progress)
     progress?.finish()
-    if (parsed.json) await writeFile(parsed.json, JSON.stringify(jsonReport(result), null, 2) + '\n')
+    if (parsed.json) await writeFile(parsed.json, `${JSON.stringify(jsonReport(result), null, 2)}\n`)
     const text = formatReport(result.files, verbosity)
     if (text) process.stderr.write(`${text}\n`)
     if (verbosity !== 'quiet') {
       const seconds = ((performance.now() - started) / 1000).toFixed(2)
       const count = (status: string) => result.sources.filter((source) => source.status === status).length
       const summary = command === 'check' ? `checked ${result.sources.length} source(s)` : `built ${count('built')}, ${count('cached')} unchanged`
-      process.stderr.write(`offprint: ${summary}, ${result.failed.length} failed, in ${seconds} s${command === 'build' ? ` → ${path.relative(process.cwd(), options.out) || '.'}` : ''}\n`)
+      process.stderr.write(
+        `offprint: ${summary}, ${result.failed.length} failed, in ${seconds} s${command === 'build' ? ` → ${path.relative(process.cwd(), options.out) || '.'}` : ''}\n`,
+      )
     }
     return exitCodeOf(result.files, frail)
   } catch (error) {

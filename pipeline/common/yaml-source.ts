@@ -92,7 +92,15 @@ export function report(file: VFile, offset: number, reason: string, ruleId: Rule
  */
 function startOf(text: string, problem: { code: string; message: string; pos: [number, number] }): number {
   const at = problem.pos[0] ?? 0
-  const opener = /closing "quote/.test(problem.message) ? '"' : /closing 'quote/.test(problem.message) ? "'" : /Flow sequence/.test(problem.message) ? '[' : /Flow map/.test(problem.message) ? '{' : undefined
+  const opener = /closing "quote/.test(problem.message)
+    ? '"'
+    : /closing 'quote/.test(problem.message)
+      ? "'"
+      : /Flow sequence/.test(problem.message)
+        ? '['
+        : /Flow map/.test(problem.message)
+          ? '{'
+          : undefined
   if (!opener || (problem.code !== 'MISSING_CHAR' && problem.code !== 'BAD_INDENT')) return at
   const open = text.lastIndexOf(opener, at - 1)
   return open === -1 ? at : open

@@ -69,8 +69,7 @@ const commandNames: BrowserExecutable[] = [
   { path: 'google-chrome-stable', headless: true },
 ]
 
-export const browserInstallHint =
-  'install Debian’s `chromium-headless-shell` package (`apt-get install chromium-headless-shell`), or set `PUPPETEER_EXECUTABLE_PATH`'
+export const browserInstallHint = 'install Debian’s `chromium-headless-shell` package (`apt-get install chromium-headless-shell`), or set `PUPPETEER_EXECUTABLE_PATH`'
 
 /**
  * Find Chromium: `PUPPETEER_EXECUTABLE_PATH`, then chromium-headless-shell,

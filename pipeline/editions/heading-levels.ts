@@ -42,7 +42,7 @@ function setLevel(node: Element, rank: number, level: number): void {
 
 /** The footnotes section (`data-footnotes`) or the glossary (`role="doc-glossary"`). */
 function isGeneratedSection(parent: Parent | undefined): boolean {
-  if (!parent || parent.type !== 'element') return false
+  if (parent?.type !== 'element') return false
   const element = parent as Element
   return element.tagName === 'section' && (element.properties.dataFootnotes !== undefined || element.properties.role === 'doc-glossary')
 }

@@ -4,13 +4,71 @@ import { messageSource } from '../common/rules.ts'
 
 /** Elements whose content may only be phrasing (inline) content. */
 const phrasingOnly = new Set([
-  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'summary', 'span', 'em', 'strong', 'b', 'i', 'u', 's', 'strike', 'code', 'kbd', 'samp',
-  'var', 'sub', 'sup', 'small', 'mark', 'abbr', 'cite', 'q', 'dfn', 'time', 'tt', 'ruby', 'rt', 'rp', 'label', 'legend',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'summary',
+  'span',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'u',
+  's',
+  'strike',
+  'code',
+  'kbd',
+  'samp',
+  'var',
+  'sub',
+  'sup',
+  'small',
+  'mark',
+  'abbr',
+  'cite',
+  'q',
+  'dfn',
+  'time',
+  'tt',
+  'ruby',
+  'rt',
+  'rp',
+  'label',
+  'legend',
 ])
 /** Flow elements that are not phrasing content, kept by the sanitizer. */
 const flowOnly = new Set([
-  'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'figure', 'figcaption', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'hr', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'details',
+  'div',
+  'dl',
+  'figure',
+  'figcaption',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'ul',
 ])
 /** Elements whose content model is their parent's. */
 const transparent = new Set(['a', 'del', 'ins'])
@@ -72,13 +130,19 @@ export function rehypeContentModel() {
         const headingInSummary = node.type === 'element' && node.tagName === 'summary' && /^h[1-6]$/.test(tag)
         const only = node.type === 'element' ? childrenOf[node.tagName] : undefined
         const misplaced =
-          only && !only.has(tag) ? `\`<${tag}>\` inside \`<${(node as Element).tagName}>\`, expected ${[...only].map((name) => `\`<${name}>\``).join(' or ')}; its tags are removed`
-          : held ? `\`<${held}>\` inside \`<${tag}>\`, expected phrasing content in \`<${tag}>\`; the \`<${tag}>\` tags are removed`
-          : phrasing && flowOnly.has(tag) && !headingInSummary ? `\`<${tag}>\` inside ${nameOf(node)}, expected phrasing content there; its tags are removed`
-          : noHeadings && headingLike.has(tag) ? `\`<${tag}>\` inside a table header or term, expected no headings or sections there; its tags are removed`
-          : inLink && interactive.has(tag) ? `\`<${tag}>\` inside a link, expected no links or controls there; its tags are removed`
-          : parentsOf[tag] && !parentsOf[tag].includes(node.type === 'element' ? node.tagName : '') ? `\`<${tag}>\` inside ${nameOf(node)}, expected it inside ${parentsOf[tag].map((name) => `\`<${name}>\``).join(' or ')}; its tags are removed`
-          : undefined
+          only && !only.has(tag)
+            ? `\`<${tag}>\` inside \`<${(node as Element).tagName}>\`, expected ${[...only].map((name) => `\`<${name}>\``).join(' or ')}; its tags are removed`
+            : held
+              ? `\`<${held}>\` inside \`<${tag}>\`, expected phrasing content in \`<${tag}>\`; the \`<${tag}>\` tags are removed`
+              : phrasing && flowOnly.has(tag) && !headingInSummary
+                ? `\`<${tag}>\` inside ${nameOf(node)}, expected phrasing content there; its tags are removed`
+                : noHeadings && headingLike.has(tag)
+                  ? `\`<${tag}>\` inside a table header or term, expected no headings or sections there; its tags are removed`
+                  : inLink && interactive.has(tag)
+                    ? `\`<${tag}>\` inside a link, expected no links or controls there; its tags are removed`
+                    : parentsOf[tag] && !parentsOf[tag].includes(node.type === 'element' ? node.tagName : '')
+                      ? `\`<${tag}>\` inside ${nameOf(node)}, expected it inside ${parentsOf[tag].map((name) => `\`<${name}>\``).join(' or ')}; its tags are removed`
+                      : undefined
         if (misplaced) {
           file.message(`Unexpected ${misplaced} and its content kept`, { ...(child.position ? { place: child.position } : {}), ruleId: 'html-invalid', source: messageSource })
           // A block's text must not run into its neighbours' once its tags are gone.

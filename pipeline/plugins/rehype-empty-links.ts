@@ -23,7 +23,11 @@ export function rehypeEmptyLinks() {
         return index
       }
       node.children.push({ type: 'text', value: href })
-      file.message(`Unexpected link to \`${href.slice(0, 200)}\` with no text, expected text to click; its address is shown`, { ...place, ruleId: 'link-empty', source: messageSource })
+      file.message(`Unexpected link to \`${href.slice(0, 200)}\` with no text, expected text to click; its address is shown`, {
+        ...place,
+        ruleId: 'link-empty',
+        source: messageSource,
+      })
       return undefined
     })
   }

@@ -34,7 +34,10 @@ export function rehypeFlagUnsafe(schema: Schema) {
       const removed = names.filter((name) => keptProperties[name] === undefined && isUnsafe(name, node.properties[name]))
       if (removed.length > 0) {
         const list = removed.map((name) => `\`${attributeName(name)}\`${isAddress(node.properties[name]) ? ` (\`${String(node.properties[name]).slice(0, 80)}\`)` : ''}`).join(', ')
-        warn(node, `Unexpected ${removed.length > 1 ? 'attributes' : 'attribute'} ${list} on \`<${node.tagName}>\`, expected safe HTML (web or mail addresses, no scripts or styles); ${removed.length > 1 ? 'they are' : 'it is'} removed`)
+        warn(
+          node,
+          `Unexpected ${removed.length > 1 ? 'attributes' : 'attribute'} ${list} on \`<${node.tagName}>\`, expected safe HTML (web or mail addresses, no scripts or styles); ${removed.length > 1 ? 'they are' : 'it is'} removed`,
+        )
       }
       return undefined
     })
@@ -54,6 +57,10 @@ function isAddress(value: unknown): boolean {
 
 /** The HTML attribute a hast property stands for, near enough for a message: `onClick` → `onclick`, `dataX` → `data-x`. */
 function attributeName(property: string): string {
-  if (/^data[A-Z]/.test(property)) return `data-${property.slice(4).replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`).replace(/^-/, '')}`
+  if (/^data[A-Z]/.test(property))
+    return `data-${property
+      .slice(4)
+      .replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`)
+      .replace(/^-/, '')}`
   return property === 'className' ? 'class' : property === 'htmlFor' ? 'for' : property.toLowerCase()
 }

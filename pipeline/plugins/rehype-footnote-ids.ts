@@ -23,7 +23,14 @@ export function rehypeFootnoteIds() {
       const number = numberOf.size + 1
       numberOf.set(id, number)
       node.properties.id = `fn-${number}`
-      notes.push({ number, id: `fn-${number}`, refIds: [], text: toString(node).replace(/\s*↩(\s*\d+)?\s*/g, ' ').trim() })
+      notes.push({
+        number,
+        id: `fn-${number}`,
+        refIds: [],
+        text: toString(node)
+          .replace(/\s*↩(\s*\d+)?\s*/g, ' ')
+          .trim(),
+      })
       // The k-th back link of a note returns to its k-th call.
       let k = 0
       visit(node, 'element', (link) => {

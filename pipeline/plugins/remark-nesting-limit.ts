@@ -17,8 +17,37 @@ export const maxHtmlDepth = 100
 const phrasingParents = new Set(['paragraph', 'heading', 'tableCell', 'emphasis', 'strong', 'delete', 'link', 'linkReference'])
 /** Raw HTML elements that never hold others (void) or close themselves when a sibling opens. */
 const selfClosing = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
-  'p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'thead', 'tbody', 'tfoot', 'option', 'optgroup', 'rb', 'rt', 'rtc', 'rp', 'colgroup',
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'thead',
+  'tbody',
+  'tfoot',
+  'option',
+  'optgroup',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
+  'colgroup',
 ])
 /** The start of a start or end tag (measuring only: the HTML itself is parsed by rehype-raw). */
 const tagStart = /<(\/?)([a-zA-Z][a-zA-Z0-9-]{0,63})/y
@@ -96,12 +125,15 @@ function flatten(node: Parent): void {
   const text = { type: 'text' as const, value: textOf(node) }
   const paragraph = { type: 'paragraph' as const, children: [text] }
   const cell = { type: 'tableCell' as const, children: [text] }
-  const children =
-    phrasingParents.has(node.type) ? [text]
-    : node.type === 'list' ? [{ type: 'listItem' as const, spread: false, children: [paragraph] }]
-    : node.type === 'table' ? [{ type: 'tableRow' as const, children: [cell] }]
-    : node.type === 'tableRow' ? [cell]
-    : [paragraph]
+  const children = phrasingParents.has(node.type)
+    ? [text]
+    : node.type === 'list'
+      ? [{ type: 'listItem' as const, spread: false, children: [paragraph] }]
+      : node.type === 'table'
+        ? [{ type: 'tableRow' as const, children: [cell] }]
+        : node.type === 'tableRow'
+          ? [cell]
+          : [paragraph]
   ;(node as { children: unknown[] }).children = children
 }
 
@@ -118,7 +150,10 @@ function textOf(root: Parent): string {
     if (!phrasingParents.has(node.type) && node.type !== 'text') parts.push(' ')
     if ('children' in node) for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index] as Nodes)
   }
-  return parts.join('').replace(/[ \t]+/g, ' ').trim()
+  return parts
+    .join('')
+    .replace(/[ \t]+/g, ' ')
+    .trim()
 }
 
 /** Put `value` as text where the raw HTML node at `index` was; as a paragraph where phrasing cannot stand alone. */

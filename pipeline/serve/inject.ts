@@ -25,9 +25,18 @@ const client = `(() => {
 })()`
 
 const overlayStyle = [
-  'position:fixed', 'inset:auto 0 0 0', 'z-index:2147483647', 'max-height:60vh', 'overflow:auto',
-  'margin:0', 'padding:1rem 1.25rem', 'background:#1e1e1e', 'color:#f5f5f5', 'border-top:4px solid #d33',
-  'font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace', 'box-shadow:0 -4px 16px rgba(0,0,0,.4)',
+  'position:fixed',
+  'inset:auto 0 0 0',
+  'z-index:2147483647',
+  'max-height:60vh',
+  'overflow:auto',
+  'margin:0',
+  'padding:1rem 1.25rem',
+  'background:#1e1e1e',
+  'color:#f5f5f5',
+  'border-top:4px solid #d33',
+  'font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace',
+  'box-shadow:0 -4px 16px rgba(0,0,0,.4)',
 ].join(';')
 
 /**

@@ -72,9 +72,8 @@ export async function serve(options: ServeOptions): Promise<number> {
     } catch (error) {
       progress?.finish()
       const err = error as NodeJS.ErrnoException
-      const message = err.code === 'ENOENT'
-        ? `Unexpected missing file or folder \`${err.path ?? ''}\`, expected an existing source path`
-        : `Unexpected build failure: ${err.message}`
+      const message =
+        err.code === 'ENOENT' ? `Unexpected missing file or folder \`${err.path ?? ''}\`, expected an existing source path` : `Unexpected build failure: ${err.message}`
       log(`offprint: ${message}`)
       errors = message
       server?.broadcast('reload', { failed: 1 })
@@ -105,12 +104,17 @@ export async function serve(options: ServeOptions): Promise<number> {
 
   /** Run a build; changes that come meanwhile get one more build right after it. */
   const track = (job: Promise<unknown>): void => {
-    running = job.then(() => undefined, (error: unknown) => log(`offprint: ${(error as Error).message}`)).then(() => {
-      running = undefined
-      const next = again
-      again = undefined
-      if (next && !stopped) rebuild(next)
-    })
+    running = job
+      .then(
+        () => undefined,
+        (error: unknown) => log(`offprint: ${(error as Error).message}`),
+      )
+      .then(() => {
+        running = undefined
+        const next = again
+        again = undefined
+        if (next && !stopped) rebuild(next)
+      })
   }
 
   /** Rebuild now, or right after the build already running. */
@@ -128,9 +132,11 @@ export async function serve(options: ServeOptions): Promise<number> {
     server = await startServer({ root: buildOptions.out, port, errors: () => errors, busy: () => running !== undefined })
   } catch (error) {
     const err = error as NodeJS.ErrnoException
-    log(err.code === 'EADDRINUSE'
-      ? `offprint: Unexpected port ${port} in use, expected a free port (pass another --port, or --port 0 for any)`
-      : `offprint: Unexpected failure to serve on 127.0.0.1:${port}: ${err.message}`)
+    log(
+      err.code === 'EADDRINUSE'
+        ? `offprint: Unexpected port ${port} in use, expected a free port (pass another --port, or --port 0 for any)`
+        : `offprint: Unexpected failure to serve on 127.0.0.1:${port}: ${err.message}`,
+    )
     return 2
   }
   // Watch from before the first build, so an edit made while it runs is not missed.

@@ -48,7 +48,10 @@ function sniff(bytes: Uint8Array): ImageType | undefined {
   if (starts('\xff\xd8\xff')) return 'JPEG'
   if (starts('GIF87a') || starts('GIF89a')) return 'GIF'
   if (starts('RIFF') && starts('WEBP', 8)) return 'WebP'
-  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart()
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
   if (head.startsWith('<') && /<svg[\s>/]/i.test(head)) return 'SVG'
   return undefined
 }

@@ -57,16 +57,23 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
 
   const multiMarkdown = block ? {} : readMultiMarkdownMeta(text)
   if (multiMarkdown.lines && !file.messages.some((m) => m.fatal)) {
-    file.message(`Unexpected MultiMarkdown metadata (\`${multiMarkdown.lines[0]?.slice(0, 100)}\`), expected YAML front matter between \`---\` fences; its title and author are used and its lines are kept as text`, {
-      place: { line: 1, column: 1 },
-      ruleId: 'frontmatter-multimarkdown',
-      source: messageSource,
-    })
+    file.message(
+      `Unexpected MultiMarkdown metadata (\`${multiMarkdown.lines[0]?.slice(0, 100)}\`), expected YAML front matter between \`---\` fences; its title and author are used and its lines are kept as text`,
+      {
+        place: { line: 1, column: 1 },
+        ruleId: 'frontmatter-multimarkdown',
+        source: messageSource,
+      },
+    )
   }
   const fields = matter ?? {}
   const lang = fields.lang ?? guessLang(text)
   if (!fields.lang && !file.messages.some((m) => m.fatal)) {
-    file.message(`Unexpected missing \`lang\`, expected it in front matter; guessed \`${lang}\` from the script`, { place: { line: 1, column: 1 }, ruleId: 'lang-guessed', source: messageSource })
+    file.message(`Unexpected missing \`lang\`, expected it in front matter; guessed \`${lang}\` from the script`, {
+      place: { line: 1, column: 1 },
+      ruleId: 'lang-guessed',
+      source: messageSource,
+    })
   }
   const authors = fields.author ?? (multiMarkdown.author ? [multiMarkdown.author] : [])
   const meta: ArticleMeta = {
@@ -80,7 +87,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
     ...(fields.publisher ? { publisher: fields.publisher } : {}),
     ...(fields.date ? { date: fields.date } : {}),
     ...(fields.description ? { description: fields.description } : {}),
-    ...(fields.license ?? fields.rights ? { license: (fields.license ?? fields.rights) as string } : {}),
+    ...((fields.license ?? fields.rights) ? { license: (fields.license ?? fields.rights) as string } : {}),
   }
   file.data.article = { slug: slugForFile(sourcePath), meta, headings: [], notes: [], terms: [], assets: [] }
   return file
@@ -99,7 +106,10 @@ async function openSource(sourcePath: string): Promise<{ bytes: Uint8Array } | {
       real = await realpath(sourcePath)
       const folder = await realpath(path.dirname(sourcePath))
       if (!real.startsWith(folder + path.sep)) {
-        return { reason: `Unexpected symbolic link \`${name}\` to a file outside its folder, expected a Markdown file in the source folder; it is not read`, ruleId: 'source-unreadable' }
+        return {
+          reason: `Unexpected symbolic link \`${name}\` to a file outside its folder, expected a Markdown file in the source folder; it is not read`,
+          ruleId: 'source-unreadable',
+        }
       }
     }
     const info = await stat(real)
@@ -162,7 +172,10 @@ function checkLimits(file: VFile, text: string): void {
     if (table) {
       if (blank) table = undefined
       else if (++table.rows * table.columns > sourceLimits.tableCells) {
-        fail(table.at, `Unexpected table of ${table.columns.toLocaleString('en')} columns and more than ${table.rows.toLocaleString('en')} rows, expected at most ${sourceLimits.tableCells.toLocaleString('en')} cells (short rows are padded to the header's width); split it`)
+        fail(
+          table.at,
+          `Unexpected table of ${table.columns.toLocaleString('en')} columns and more than ${table.rows.toLocaleString('en')} rows, expected at most ${sourceLimits.tableCells.toLocaleString('en')} cells (short rows are padded to the header's width); split it`,
+        )
         return
       }
     } else if (!blank && delimiterRow.test(rest.trimEnd()) && rest.includes('|')) {
@@ -174,7 +187,10 @@ function checkLimits(file: VFile, text: string): void {
     }
     const run = longRun.exec(rest)
     if (run) {
-      fail(start + (line.length - rest.length) + run.index, `Unexpected run of ${run[0].length.toLocaleString('en')} \`${run[1]}\`, expected at most ${sourceLimits.delimiterRun.toLocaleString('en')} (emphasis nested that deep cannot be laid out); shorten it`)
+      fail(
+        start + (line.length - rest.length) + run.index,
+        `Unexpected run of ${run[0].length.toLocaleString('en')} \`${run[1]}\`, expected at most ${sourceLimits.delimiterRun.toLocaleString('en')} (emphasis nested that deep cannot be laid out); shorten it`,
+      )
       return
     }
     const reach = Math.min(depth + markers, markers + Math.floor(columns / 2))

@@ -40,9 +40,10 @@ export async function runPandoc(format: 'html' | 'epub', articles: readonly Arti
       const article = articles[next++] as Article
       const dir = path.dirname(article.file)
       const base = path.basename(article.file, '.md')
-      const args = format === 'html'
-        ? ['-s', '-f', 'gfm', '--quiet', '--metadata', `pagetitle=${article.title}`, '-o', path.join(out, `${base}.html`), article.file]
-        : ['-f', 'gfm', '-t', 'epub3', '--quiet', '--metadata', `title=${article.title}`, `--resource-path=${dir}`, '-o', path.join(out, `${base}.epub`), article.file]
+      const args =
+        format === 'html'
+          ? ['-s', '-f', 'gfm', '--quiet', '--metadata', `pagetitle=${article.title}`, '-o', path.join(out, `${base}.html`), article.file]
+          : ['-f', 'gfm', '-t', 'epub3', '--quiet', '--metadata', `title=${article.title}`, `--resource-path=${dir}`, '-o', path.join(out, `${base}.epub`), article.file]
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn('pandoc', args, { cwd: dir, stdio: 'ignore' })
         child.once('error', () => resolve(-1))

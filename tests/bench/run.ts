@@ -59,7 +59,10 @@ async function buildOnce(source: string, out: string, editions: string, config: 
   const report = `${out}.report.json`
   await rm(report, { force: true })
   const bin = path.join(config.code, 'pipeline', 'bin.js')
-  const run = await measure(process.execPath, [bin, 'build', source, '--out', out, '--editions', editions, '--jobs', String(config.jobs), '--quiet', '--json', report], { cwd: config.code, timeout: config.timeout })
+  const run = await measure(process.execPath, [bin, 'build', source, '--out', out, '--editions', editions, '--jobs', String(config.jobs), '--quiet', '--json', report], {
+    cwd: config.code,
+    timeout: config.timeout,
+  })
   const statuses: Record<string, number> = {}
   let problem: string | undefined
   try {
@@ -74,11 +77,20 @@ async function buildOnce(source: string, out: string, editions: string, config: 
 }
 
 /** Cold, warm no-op and one-changed builds of one edition set into a fresh folder. */
-async function measureSet(n: number, set: EditionSet, editions: string, source: string, articles: readonly Article[], work: string, config: BenchConfig & { code: string }): Promise<Row> {
+async function measureSet(
+  n: number,
+  set: EditionSet,
+  editions: string,
+  source: string,
+  articles: readonly Article[],
+  work: string,
+  config: BenchConfig & { code: string },
+): Promise<Row> {
   const out = path.join(work, `out-${set}`)
   await rm(out, { recursive: true, force: true })
   const row: Row = { n, editions }
-  const note = (name: string, phase: Phase): void => say(`N=${n} ${editions} ${name}: ${phase.seconds.toFixed(2)} s, ${Math.round(phase.peak / 2 ** 20)} MB${phase.problem ? ` — ${phase.problem}` : ''}`)
+  const note = (name: string, phase: Phase): void =>
+    say(`N=${n} ${editions} ${name}: ${phase.seconds.toFixed(2)} s, ${Math.round(phase.peak / 2 ** 20)} MB${phase.problem ? ` — ${phase.problem}` : ''}`)
   row.cold = await buildOnce(source, out, editions, config)
   note('cold', row.cold)
   row.noop = await buildOnce(source, out, editions, config)
@@ -109,7 +121,10 @@ async function startupSeconds(code: string): Promise<number> {
 }
 
 async function toolVersion(command: string, args: string[]): Promise<string> {
-  return promisify(execFile)(command, args).then(({ stdout }) => stdout.trim().split('\n')[0] ?? command, () => 'not found')
+  return promisify(execFile)(command, args).then(
+    ({ stdout }) => stdout.trim().split('\n')[0] ?? command,
+    () => 'not found',
+  )
 }
 
 async function main(): Promise<number> {
@@ -148,7 +163,11 @@ async function main(): Promise<number> {
         const editions = wanted.filter((edition) => present.includes(edition))
         const label = set === 'all' ? editions.join(',') : set
         if (editions.length === 0 || (set === 'all' && editions.length < 2)) {
-          rows.push({ n, editions: set === 'all' ? 'html,pdf,epub' : set, skipped: `not built: pipeline/editions/${wanted.filter((edition) => !present.includes(edition)).join('.ts, ')}.ts missing` })
+          rows.push({
+            n,
+            editions: set === 'all' ? 'html,pdf,epub' : set,
+            skipped: `not built: pipeline/editions/${wanted.filter((edition) => !present.includes(edition)).join('.ts, ')}.ts missing`,
+          })
           continue
         }
         const row = await measureSet(n, set, label, source, articles, folder, run)
@@ -174,11 +193,17 @@ async function main(): Promise<number> {
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} core(s) (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM; Node ${process.version}; ${chromium}; ${pandoc ?? 'pandoc not run'}.`,
     '',
     `- Articles: N copies cycling through ${mix} (the article and the five corpus documents), each with its own title, slug and folder, local images alongside; the project's glossary shared.`,
-    `- Each row: the real CLI${config.live ? ' (the checkout as it is at each build: `--live`)' : ' (a copy of the checkout\'s code taken at the start, so edits made meanwhile do not mix in)'}, \`node pipeline/bin.js build … --editions X --jobs ${config.jobs} --quiet --json\`, as a child process, wall time including start-up (of the esbuild bundle \`make\` compiles: ${startup.toFixed(2)} s for \`offprint --help\` here): a **cold** build into an empty folder, a **warm no-op** build (nothing changed), and a build after **1 changed** article.`,
+    `- Each row: the real CLI${config.live ? ' (the checkout as it is at each build: `--live`)' : " (a copy of the checkout's code taken at the start, so edits made meanwhile do not mix in)"}, \`node pipeline/bin.js build … --editions X --jobs ${config.jobs} --quiet --json\`, as a child process, wall time including start-up (of the esbuild bundle \`make\` compiles: ${startup.toFixed(2)} s for \`offprint --help\` here): a **cold** build into an empty folder, a **warm no-op** build (nothing changed), and a build after **1 changed** article.`,
     '- Peak MB: the highest sum of resident memory (RSS) over the CLI and every process below it, Chromium included, polled from /proc every 50 ms (a sum of RSS counts shared pages once per process: an upper bound).',
     `- Counts run (defaults keep PDF, EPUB and all three to N ≤ 100: on two cores their cold builds of 1,000 articles take 7 to 24 minutes each): ${sizes}. Change them with \`--html 1,100,1000 --epub … --pdf … --all …\` or \`BENCH_HTML=… BENCH_EPUB=… BENCH_PDF=… BENCH_ALL=… make bench\` ("none" skips a set).`,
-    ...(missing.length > 0 ? [`- Missing editions: ${missing.map((edition) => `\`pipeline/editions/${edition}.ts\``).join(', ')} not in this checkout; their rows are not measured.`] : []),
-    ...(pandoc ? ['- pandoc: every article converted one process each, as many at a time as `--jobs` (`pandoc -s -f gfm` for HTML, `pandoc -f gfm -t epub3` for EPUB; remote images it cannot fetch offline are skipped with a warning). It has no cache, so it is compared with the cold build: **offprint ÷ pandoc** above 1 means offprint took longer.'] : []),
+    ...(missing.length > 0
+      ? [`- Missing editions: ${missing.map((edition) => `\`pipeline/editions/${edition}.ts\``).join(', ')} not in this checkout; their rows are not measured.`]
+      : []),
+    ...(pandoc
+      ? [
+          '- pandoc: every article converted one process each, as many at a time as `--jobs` (`pandoc -s -f gfm` for HTML, `pandoc -f gfm -t epub3` for EPUB; remote images it cannot fetch offline are skipped with a warning). It has no cache, so it is compared with the cold build: **offprint ÷ pandoc** above 1 means offprint took longer.',
+        ]
+      : []),
     '',
     markdownTable(rows),
     '',

@@ -24,7 +24,7 @@ export interface Row {
   skipped?: string
 }
 
-const seconds = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(1)) + ' s'
+const seconds = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} s`
 const megabytes = (bytes: number): string => String(Math.round(bytes / 1024 / 1024))
 
 function time(phase: Phase | undefined): string {
@@ -54,14 +54,22 @@ export function markdownTable(rows: readonly Row[]): string {
     const phases = [row.cold, row.noop, row.changed]
     const pandoc = row.pandoc ? `${seconds(row.pandoc.seconds)}, ${megabytes(row.pandoc.peak)} MB${row.pandoc.failed ? ` (${row.pandoc.failed} failed)` : ''}` : '—'
     const ratio = row.pandoc && row.cold && !row.cold.problem ? `${(row.cold.seconds / row.pandoc.seconds).toFixed(2)}×` : '—'
-    lines.push(`| ${row.n} | ${row.editions} | ${time(row.cold)} | ${time(row.noop)} | ${time(row.changed)} | ${phases.map(built).join(' / ')} | ${phases.map((phase) => (phase ? megabytes(phase.peak) : '—')).join(' / ')} | ${pandoc} | ${ratio} |`)
-    for (const [name, phase] of [['cold', row.cold], ['no-op', row.noop], ['changed', row.changed]] as const) {
+    lines.push(
+      `| ${row.n} | ${row.editions} | ${time(row.cold)} | ${time(row.noop)} | ${time(row.changed)} | ${phases.map(built).join(' / ')} | ${phases.map((phase) => (phase ? megabytes(phase.peak) : '—')).join(' / ')} | ${pandoc} | ${ratio} |`,
+    )
+    for (const [name, phase] of [
+      ['cold', row.cold],
+      ['no-op', row.noop],
+      ['changed', row.changed],
+    ] as const) {
       if (phase?.problem) problems.push(`- N=${row.n} ${row.editions} ${name}: ${phase.problem}`)
     }
     const rebuilt = (phase: Phase | undefined): number => (phase?.statuses.built ?? 0) + (phase?.statuses.failed ?? 0)
     // The cache keys hash pipeline/ and templates/: an edit there during the run rebuilds everything.
-    if (row.noop && rebuilt(row.noop) > 0) problems.push(`- N=${row.n} ${row.editions} no-op: rebuilt ${rebuilt(row.noop)}, expected 0 (pipeline/ or templates/ edited during the run?)`)
-    if (row.changed && rebuilt(row.changed) !== 1) problems.push(`- N=${row.n} ${row.editions} 1 changed: rebuilt ${rebuilt(row.changed)}, expected 1 (pipeline/ or templates/ edited during the run?)`)
+    if (row.noop && rebuilt(row.noop) > 0)
+      problems.push(`- N=${row.n} ${row.editions} no-op: rebuilt ${rebuilt(row.noop)}, expected 0 (pipeline/ or templates/ edited during the run?)`)
+    if (row.changed && rebuilt(row.changed) !== 1)
+      problems.push(`- N=${row.n} ${row.editions} 1 changed: rebuilt ${rebuilt(row.changed)}, expected 1 (pipeline/ or templates/ edited during the run?)`)
   }
   return [lines.join('\n'), ...(problems.length > 0 ? ['', '⚠ Problems:', '', ...problems] : [])].join('\n')
 }

@@ -55,7 +55,12 @@ describe('hash cache', () => {
     const cache = await openHashCache(cacheFile)
     expect(await cache.hashOf(file)).toBe(sha('new'))
     await cache.save()
-    expect(await stat(cacheFile).then(() => true, () => false)).toBe(false)
+    expect(
+      await stat(cacheFile).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false)
   })
 
   it('starts empty from a corrupt cache file', async () => {

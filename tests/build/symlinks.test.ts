@@ -38,13 +38,18 @@ describe('symbolic links among sources', () => {
   it('refuses, without reading, a link leading out of its folder', async () => {
     for (const name of ['passwd.md', path.join('sub', 'up.md')]) {
       const file = await readSource(path.join(dir, 'src', name))
-      expect(file.messages.map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.fatal}`), name).toEqual(['1:1 source-unreadable true'])
+      expect(
+        file.messages.map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.fatal}`),
+        name,
+      ).toEqual(['1:1 source-unreadable true'])
       expect(String(file.value), name).toBe('')
     }
   })
 
   it('reports a source that has gone as unreadable, without throwing', async () => {
     const file = await readSource(path.join(dir, 'src', 'gone.md'))
-    expect(file.messages.map((message) => `${message.ruleId}: ${message.reason}`)).toEqual(['source-unreadable: Unexpected unreadable source `gone.md` (ENOENT), expected a readable Markdown file'])
+    expect(file.messages.map((message) => `${message.ruleId}: ${message.reason}`)).toEqual([
+      'source-unreadable: Unexpected unreadable source `gone.md` (ENOENT), expected a readable Markdown file',
+    ])
   })
 })

@@ -70,7 +70,10 @@ describe('prepare pool (worker threads)', () => {
     expect(there.files.map((file) => Buffer.from(file.data))).toEqual(here.files.map((file) => Buffer.from(file.data)))
     const hurried = createWorkerPool(1, { parseMs: 60_000, epubMs: 1 })
     try {
-      const error = await hurried.makeEpubBook(input, cover).then(() => undefined, (reason: unknown) => reason)
+      const error = await hurried.makeEpubBook(input, cover).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      )
       expect(error).toBeInstanceOf(Error)
       expect((error as Error).message).toMatch(/^Unexpected time over \d+ s to package the EPUB, expected less/)
       expect((await hurried.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))).tree).toBeDefined()

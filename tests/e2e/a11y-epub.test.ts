@@ -67,7 +67,9 @@ async function openBook(source: string): Promise<{ zip: JSZip; read: (name: stri
 /** Whether the book's nav has a page-list and its content uses ARIA roles. */
 async function bookFacts(source: string): Promise<{ pageList: boolean; usesAria: boolean }> {
   const { zip, read } = await openBook(source)
-  const names = Object.keys(zip.files).filter((name) => name.startsWith('OEBPS/') && name.endsWith('.xhtml')).map((name) => name.slice('OEBPS/'.length))
+  const names = Object.keys(zip.files)
+    .filter((name) => name.startsWith('OEBPS/') && name.endsWith('.xhtml'))
+    .map((name) => name.slice('OEBPS/'.length))
   let pageList = false
   let usesAria = false
   for (const name of names) {

@@ -104,7 +104,7 @@ it('builds every page with no failure', () => {
   expect(slugs.size).toBe(documents.length)
 })
 
-describe.each(documents)('HTML edition of %s', (name, source) => {
+describe.each(documents)('HTML edition of %s', (_name, source) => {
   it.each(colorSchemes)('has 0 axe violations in %s mode', async (scheme) => {
     const { violations } = await open(source(), scheme, (page) => runAxe(page))
     expect(violations).toEqual([])
@@ -128,18 +128,28 @@ describe.each(documents)('HTML edition of %s', (name, source) => {
       expect(await page.evaluate(() => [location.hash, document.activeElement?.id])).toEqual(['#main', 'main'])
       // The next Tab goes on from main (into it, or past it when it holds no link).
       await page.keyboard.press('Tab')
-      expect(await page.evaluate(() => {
-        const main = document.querySelector('main') as HTMLElement
-        const active = document.activeElement as HTMLElement
-        return active !== main && (main.contains(active) || Boolean(main.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING))
-      })).toBe(true)
+      expect(
+        await page.evaluate(() => {
+          const main = document.querySelector('main') as HTMLElement
+          const active = document.activeElement as HTMLElement
+          return active !== main && (main.contains(active) || Boolean(main.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING))
+        }),
+      ).toBe(true)
     })
   })
 
   it.each(colorSchemes)('shows keyboard focus in %s mode; previews reachable and announced', async (scheme) => {
     await open(source(), scheme, async (page) => {
       // Every kind of link the page has: skip link, contents, text, glossary, note call, back link, footer.
-      const kinds = ['a.skip-link', 'nav.toc a', 'article p a:not(.glossary-term):not([data-footnote-ref])', 'a.glossary-term', 'a[data-footnote-ref]', 'a[data-footnote-backref]', 'footer a']
+      const kinds = [
+        'a.skip-link',
+        'nav.toc a',
+        'article p a:not(.glossary-term):not([data-footnote-ref])',
+        'a.glossary-term',
+        'a[data-footnote-ref]',
+        'a[data-footnote-backref]',
+        'footer a',
+      ]
       for (const selector of kinds) {
         if (!(await page.$(selector))) continue
         expect(await tabTo(page, selector), selector).toBe(true)
@@ -189,10 +199,11 @@ describe('HTML edition, specifics', () => {
       // The page's own script runs here, as in a reader's browser.
       await page.setJavaScriptEnabled(true)
       await page.goto(pageUrl(articlePath))
-      const shown = (selector: string) => page.$eval(selector, (link) => {
-        const tip = document.getElementById(link.getAttribute('aria-describedby') ?? '')
-        return tip ? getComputedStyle(tip).display !== 'none' : undefined
-      })
+      const shown = (selector: string) =>
+        page.$eval(selector, (link) => {
+          const tip = document.getElementById(link.getAttribute('aria-describedby') ?? '')
+          return tip ? getComputedStyle(tip).display !== 'none' : undefined
+        })
       const [first, second] = await page.$$eval('a.glossary-term, a[data-footnote-ref]', (links) => links.slice(0, 2).map((link) => `#${CSS.escape(link.id)}`))
       expect(await tabTo(page, first as string)).toBe(true)
       expect(await shown(first as string)).toBe(true)

@@ -94,7 +94,9 @@ function pdfOf(source: string) {
 
 /** Standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4), which PDF/UA-1 builds on. */
 const standardTypes = new Set(
-  'Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form'.split(' '),
+  'Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form'.split(
+    ' ',
+  ),
 )
 
 const headings = (tags: readonly PdfTag[]) => tags.filter((tag) => /^H[1-6]$/.test(tag.role))
@@ -226,8 +228,16 @@ describe('tagged PDF structure', () => {
   })
 
   it('reads the article’s paragraphs in source order', async () => {
-    const source = squeeze((await readFile(articlePath, 'utf8')).replace(/\[\^[^\]]+\]/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_]/g, ''))
-    const paragraphs = pdfOf(articlePath).structure.tags.filter((tag) => tag.role === 'P').map((tag) => squeeze(tag.text).slice(0, 24)).filter((text) => text.length >= 12)
+    const source = squeeze(
+      (await readFile(articlePath, 'utf8'))
+        .replace(/\[\^[^\]]+\]/g, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/[*_]/g, ''),
+    )
+    const paragraphs = pdfOf(articlePath)
+      .structure.tags.filter((tag) => tag.role === 'P')
+      .map((tag) => squeeze(tag.text).slice(0, 24))
+      .filter((text) => text.length >= 12)
     let at = 0
     const found: string[] = []
     const outOfOrder: string[] = []
@@ -248,7 +258,11 @@ describe('tagged PDF structure', () => {
   })
 
   it('keeps an inline foreign-language passage’s Lang', () => {
-    expect(pdfOf(samplerPath()).structure.tags.filter((tag) => tag.lang === 'kk').map((tag) => tag.text.trim())).toEqual(['Сәлеметсіз бе'])
+    expect(
+      pdfOf(samplerPath())
+        .structure.tags.filter((tag) => tag.lang === 'kk')
+        .map((tag) => tag.text.trim()),
+    ).toEqual(['Сәлеметсіз бе'])
   })
 
   it('tags footnotes as Note, each with an ID listed in the IDTree', async () => {
@@ -264,7 +278,10 @@ describe('tagged PDF structure', () => {
     const { structure } = pdfOf(articlePath)
     const orphans = structure.tags.filter((tag, index) => {
       if (tag.role !== 'LI') return false
-      const parent = structure.tags.slice(0, index).reverse().find((other) => other.depth === tag.depth - 1)
+      const parent = structure.tags
+        .slice(0, index)
+        .reverse()
+        .find((other) => other.depth === tag.depth - 1)
       return parent?.role !== 'L'
     })
     expect(orphans.map((tag) => tag.text.slice(0, 40))).toEqual([])
@@ -276,7 +293,10 @@ describe('tagged PDF structure', () => {
       const children = tags.flatMap((tag, index) => {
         if (tag.role !== 'LI') return []
         const end = tags.findIndex((other, at) => at > index && other.depth <= tag.depth)
-        return tags.slice(index + 1, end === -1 ? undefined : end).filter((other) => other.depth === tag.depth + 1).map((other) => other.role)
+        return tags
+          .slice(index + 1, end === -1 ? undefined : end)
+          .filter((other) => other.depth === tag.depth + 1)
+          .map((other) => other.role)
       })
       if (source !== articlePath) expect(children).toContain('LBody')
       expect(children.filter((role) => role !== 'Lbl' && role !== 'LBody')).toEqual([])
@@ -290,7 +310,11 @@ describe('tagged PDF structure', () => {
   it('makes artifacts of running heads and page numbers only (footnote numbers and the glossary’s dashes are tagged text)', async () => {
     const { data } = pdfOf(articlePath)
     const source = await readFile(articlePath, 'utf8')
-    const heads = new Set(['Tokayev in Almaty: diplomacy, the January events, reforms and women’s role', ...[...source.matchAll(/^## +(.+)$/gm)].map((match) => match[1]?.trim() ?? ''), 'Glossary'])
+    const heads = new Set([
+      'Tokayev in Almaty: diplomacy, the January events, reforms and women’s role',
+      ...[...source.matchAll(/^## +(.+)$/gm)].map((match) => match[1]?.trim() ?? ''),
+      'Glossary',
+    ])
     const artifacts = await artifactTexts(data)
     expect(artifacts.length).toBeGreaterThan(0)
     // A page's number is its only artifact number: a footnote call drawn as an artifact would show here.

@@ -87,45 +87,49 @@ describe('offprint CLI', () => {
     expect((await readdir(path.join(dir, 'dist'))).filter((name) => name.includes('.tmp-'))).toEqual([])
   })
 
-  it.each(['SIGINT', 'SIGKILL'] as const)('a build stopped by %s leaves every folder whole, old or new, and the next build finishes the work', async (signal) => {
-    const count = 60
-    const page = (n: number, version: string) => `---\ntitle: Article ${n}\ndate: 2024-02-01\nlang: en\n---\n\n# Article ${n}\n\nText of ${version}.\n`
-    for (let n = 1; n <= count; n++) await writeFile(path.join(dir, 'source', `a${n}.md`), page(n, 'version one'))
-    expect((await offprint(['build', '--editions', 'html'], dir)).code).toBe(0)
-    for (let n = 1; n <= count; n++) await writeFile(path.join(dir, 'source', `a${n}.md`), page(n, 'version two'))
-    // Stopped as soon as the first source is reported done: mid-build.
-    const child = spawn(process.execPath, [bin, 'build', '--editions', 'html', '--jobs', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    await new Promise<void>((resolve) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString()
-        if (/\[\d+\/\d+\]/.test(output)) {
-          child.kill(signal)
-          resolve()
+  it.each(['SIGINT', 'SIGKILL'] as const)(
+    'a build stopped by %s leaves every folder whole, old or new, and the next build finishes the work',
+    async (signal) => {
+      const count = 60
+      const page = (n: number, version: string) => `---\ntitle: Article ${n}\ndate: 2024-02-01\nlang: en\n---\n\n# Article ${n}\n\nText of ${version}.\n`
+      for (let n = 1; n <= count; n++) await writeFile(path.join(dir, 'source', `a${n}.md`), page(n, 'version one'))
+      expect((await offprint(['build', '--editions', 'html'], dir)).code).toBe(0)
+      for (let n = 1; n <= count; n++) await writeFile(path.join(dir, 'source', `a${n}.md`), page(n, 'version two'))
+      // Stopped as soon as the first source is reported done: mid-build.
+      const child = spawn(process.execPath, [bin, 'build', '--editions', 'html', '--jobs', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      await new Promise<void>((resolve) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString()
+          if (/\[\d+\/\d+\]/.test(output)) {
+            child.kill(signal)
+            resolve()
+          }
         }
+        child.stdout.on('data', onData)
+        child.stderr.on('data', onData)
+        child.on('exit', () => resolve())
+      })
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)))
+      const versions = { one: 0, two: 0 }
+      for (let n = 1; n <= count; n++) {
+        const html = await readFile(path.join(dir, 'dist', `a${n}`, 'index.html'), 'utf8')
+        expect(html.trimEnd().endsWith('</html>'), `a${n}`).toBe(true)
+        const entry = JSON.parse(await readFile(path.join(dir, 'dist', `a${n}`, 'entry.json'), 'utf8')) as { meta: { title: string } }
+        expect(entry.meta.title).toBe(`Article ${n}`)
+        if (html.includes('version one')) versions.one++
+        else if (html.includes('version two')) versions.two++
       }
-      child.stdout.on('data', onData)
-      child.stderr.on('data', onData)
-      child.on('exit', () => resolve())
-    })
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)))
-    const versions = { one: 0, two: 0 }
-    for (let n = 1; n <= count; n++) {
-      const html = await readFile(path.join(dir, 'dist', `a${n}`, 'index.html'), 'utf8')
-      expect(html.trimEnd().endsWith('</html>'), `a${n}`).toBe(true)
-      const entry = JSON.parse(await readFile(path.join(dir, 'dist', `a${n}`, 'entry.json'), 'utf8')) as { meta: { title: string } }
-      expect(entry.meta.title).toBe(`Article ${n}`)
-      if (html.includes('version one')) versions.one++
-      else if (html.includes('version two')) versions.two++
-    }
-    expect(versions.one + versions.two).toBe(count)
-    // Mid-build indeed: some folders still hold the old page.
-    expect(versions.one).toBeGreaterThan(0)
-    // The cache is consistent: exactly the folders left old are rebuilt.
-    expect((await offprint(['build', '--editions', 'html', '--json', 'report.json'], dir)).code).toBe(0)
-    const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { sources: Array<{ status: string }> }
-    expect(report.sources.filter((source) => source.status === 'built')).toHaveLength(versions.one)
-    for (let n = 1; n <= count; n++) expect(await readFile(path.join(dir, 'dist', `a${n}`, 'index.html'), 'utf8')).toContain('version two')
-    expect((await readdir(path.join(dir, 'dist'))).filter((name) => name.startsWith('.'))).toEqual([])
-  }, 180_000)
+      expect(versions.one + versions.two).toBe(count)
+      // Mid-build indeed: some folders still hold the old page.
+      expect(versions.one).toBeGreaterThan(0)
+      // The cache is consistent: exactly the folders left old are rebuilt.
+      expect((await offprint(['build', '--editions', 'html', '--json', 'report.json'], dir)).code).toBe(0)
+      const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { sources: Array<{ status: string }> }
+      expect(report.sources.filter((source) => source.status === 'built')).toHaveLength(versions.one)
+      for (let n = 1; n <= count; n++) expect(await readFile(path.join(dir, 'dist', `a${n}`, 'index.html'), 'utf8')).toContain('version two')
+      expect((await readdir(path.join(dir, 'dist'))).filter((name) => name.startsWith('.'))).toEqual([])
+    },
+    180_000,
+  )
 })

@@ -152,7 +152,10 @@ describe.each(Object.keys(sources))('EPUB edition of %s', (label) => {
     const pkg = elements(opf, 'package')[0]!
     expect(pkg.attributes.version).toBe('3.0')
     const value = (name: string) => elements(opf, name).map(textOf)
-    const meta = (property: string) => elements(opf, 'meta').filter((m) => m.attributes.property === property).map(textOf)
+    const meta = (property: string) =>
+      elements(opf, 'meta')
+        .filter((m) => m.attributes.property === property)
+        .map(textOf)
     expect(value('dc:identifier')).toEqual([expect.stringMatching(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)])
     expect(value('dc:title')).toEqual([b.article.meta.title])
     expect(value('dc:language')).toEqual([b.article.meta.lang])
@@ -198,7 +201,11 @@ describe.each(Object.keys(sources))('EPUB edition of %s', (label) => {
   it('pairs every noteref with a footnote aside in the same document', () => {
     const b = book(label)
     const text = doc(b, 'text.xhtml')
-    const ids = new Map(elements(text).filter((e) => e.attributes.id).map((e) => [e.attributes.id!, e]))
+    const ids = new Map(
+      elements(text)
+        .filter((e) => e.attributes.id)
+        .map((e) => [e.attributes.id!, e]),
+    )
     const calls = elements(text, 'a').filter((a) => epubType(a).includes('noteref'))
     const asides = elements(text, 'aside').filter((a) => epubType(a).includes('footnote'))
     expect(asides.map((a) => a.attributes.id)).toEqual(b.article.notes.map((note) => note.id))
@@ -337,7 +344,10 @@ describe('EPUB edition: what the corpus exercises', () => {
   it('dates the article from its date and describes it fully', () => {
     const b = book('article')
     const opf = doc(b, 'content.opf')
-    const meta = (property: string) => elements(opf, 'meta').filter((m) => m.attributes.property === property).map(textOf)
+    const meta = (property: string) =>
+      elements(opf, 'meta')
+        .filter((m) => m.attributes.property === property)
+        .map(textOf)
     expect(elements(opf, 'dc:publisher').map(textOf)).toEqual(['Kazinform'])
     expect(elements(opf, 'dc:date').map(textOf)).toEqual(['2022-11-16'])
     expect(elements(opf, 'dc:description').map(textOf)[0]).toMatch(/^On a working visit to Almaty/)
@@ -386,7 +396,15 @@ describe('EPUB edition with the page-list of the PDF built in the same run', () 
       const zip = await JSZip.loadAsync(bytes)
       const read = async (name: string) => fromXml(await zip.file(`OEBPS/${name}`)!.async('string'))
       const pages = await pdfPages(path.join(out, slug, `${slug}.pdf`))
-      built.set(label, { slug, bytes, opf: await read('content.opf'), nav: await read('toc.xhtml'), problems: checked.get(epubOf(slug)) ?? ['not checked'], rebuilt: await readFile(epubOf(slug)), pages })
+      built.set(label, {
+        slug,
+        bytes,
+        opf: await read('content.opf'),
+        nav: await read('toc.xhtml'),
+        problems: checked.get(epubOf(slug)) ?? ['not checked'],
+        rebuilt: await readFile(epubOf(slug)),
+        pages,
+      })
     }
   }, 600_000)
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Element, Root } from 'hast'
 import { select, selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
-import { dismissPreviewsScript } from '../../pipeline/editions/html/previews.ts'
+import { previewsScript } from '../../pipeline/editions/html/previews.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildReport } from '../../pipeline/build/build.ts'
 import { defaultBuildOptions } from '../../pipeline/common/config.ts'
@@ -53,7 +53,7 @@ describe('HTML edition of the article', () => {
     const { html, tree } = await page(slug)
     expect(selectAll('link[rel=stylesheet], script[src], img[src^="http"], iframe', tree)).toEqual([])
     // JSON-LD, and the one script: it builds the previews and lets Escape close them (WCAG 1.4.13); nothing else.
-    expect(selectAll('script', tree).map((s) => (s.properties.type === 'application/ld+json' ? 'json-ld' : toString(s)))).toEqual(['json-ld', dismissPreviewsScript])
+    expect(selectAll('script', tree).map((s) => (s.properties.type === 'application/ld+json' ? 'json-ld' : toString(s)))).toEqual(['json-ld', previewsScript])
     expect(html).not.toMatch(/\son[a-z]+=/i)
     expect(html).not.toMatch(/javascript:/i)
     expect(select('style', tree)).toBeDefined()

@@ -142,4 +142,3 @@ function png(shade: number): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ])
 }
-

@@ -190,9 +190,7 @@ describe('PDF edition of the article', () => {
     const body = texts.slice(0, label + 1).map((text, page) => (page === label ? text.slice(0, text.search(/^Glossary$/m)) : text))
     for (const term of built.article.terms) {
       const forms = [term.entry.term, ...term.entry.variants]
-      const expected = body.flatMap((text, page) =>
-        [...text.matchAll(new RegExp(matcher!.pattern.source, 'gu'))].some((match) => forms.includes(match[0])) ? [page + 1] : [],
-      )
+      const expected = body.flatMap((text, page) => ([...text.matchAll(new RegExp(matcher!.pattern.source, 'gu'))].some((match) => forms.includes(match[0])) ? [page + 1] : []))
       expect(expected.length, term.entry.term).toBeGreaterThan(0)
       expect(built.edition.termPages[term.id], term.entry.term).toEqual(expected)
       const glossaryText = squeeze(texts.slice(label).join('\n'))
@@ -229,7 +227,10 @@ describe('PDF edition details', () => {
     const text = await tool('pdftotext', ['-enc', 'UTF-8'], pdf)
     for (const letter of letters.split(' ')) expect(text).toContain(letter)
     const fonts = (await tool('pdffonts', [], pdf)).split('\n').slice(2).filter(Boolean)
-    expect(fonts.every((row) => /\+NotoSerif-/.test(row)), fonts.join('\n')).toBe(true)
+    expect(
+      fonts.every((row) => /\+NotoSerif-/.test(row)),
+      fonts.join('\n'),
+    ).toBe(true)
   })
 
   it('aligns table columns as the source says', async () => {
@@ -255,7 +256,7 @@ describe('PDF edition details', () => {
     expect(spread(centred.map((box) => box.left))).toBeGreaterThan(10)
   })
 
-  it('prints a table to the same bytes whatever the browser printed before (Chromium\'s node ids renumbered)', async () => {
+  it("prints a table to the same bytes whatever the browser printed before (Chromium's node ids renumbered)", async () => {
     const source = path.join(scratch, 'table.md')
     await writeFile(source, '---\ntitle: A table\nlang: en\ndate: 2022-11-16\n---\n\n| City | People |\n|--|--:|\n| Almaty | 2 |\n| Astana | 1 |\n')
     const first = await buildPdf(source)
@@ -263,7 +264,11 @@ describe('PDF edition details', () => {
     await buildPdf(articlePath)
     const second = await buildPdf(source)
     expect(Buffer.from(second.pdf).equals(Buffer.from(first.pdf))).toBe(true)
-    const ids = [...Buffer.from(first.pdf).toString('latin1').matchAll(/\(node(\d+)\)/g)].map((match) => match[1])
+    const ids = [
+      ...Buffer.from(first.pdf)
+        .toString('latin1')
+        .matchAll(/\(node(\d+)\)/g),
+    ].map((match) => match[1])
     expect(ids.length).toBeGreaterThan(0)
     expect(new Set(ids)).toEqual(new Set(['00000001', '00000002']))
   })
@@ -324,13 +329,9 @@ describe('PDF edition of the corpus', () => {
       // (Paged.js may split it one letter off its soft hyphen): accept its two halves there.
       const pages = raw.split('\f').map((page) => wordsOf(page.replaceAll('\u00AD', '')))
       const splitAtPage = (word: string): boolean =>
-        pages.some((page, index) =>
-          page.slice(-4).some((tail) => word.startsWith(tail) && (pages[index + 1] ?? []).slice(0, 40).some((head) => tail + head === word)),
-        )
+        pages.some((page, index) => page.slice(-4).some((tail) => word.startsWith(tail) && (pages[index + 1] ?? []).slice(0, 40).some((head) => tail + head === word)))
       // Code wraps anywhere, so a long token may be split over two lines: look for it without whitespace.
-      const missing = [...new Set(await sourceWords(sourcePath))].filter(
-        (word) => !present.has(word) && !alts.has(word) && !squeezed.includes(word) && !splitAtPage(word),
-      )
+      const missing = [...new Set(await sourceWords(sourcePath))].filter((word) => !present.has(word) && !alts.has(word) && !squeezed.includes(word) && !splitAtPage(word))
       expect(missing).toEqual([])
     })
   }

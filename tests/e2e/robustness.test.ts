@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import type { Element, Root } from 'hast'
 import { selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
-import { dismissPreviewsScript } from '../../pipeline/editions/html/previews.ts'
+import { previewsScript } from '../../pipeline/editions/html/previews.ts'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromXml } from 'xast-util-from-xml'
@@ -149,9 +149,7 @@ async function build(root: string, editions: string, timeout: number): Promise<R
     stderr = failed.stderr ?? ''
     timedOut = failed.killed === true
   }
-  const report = existsSync(path.join(root, 'report.json'))
-    ? (JSON.parse(await readFile(path.join(root, 'report.json'), 'utf8')) as JsonReport)
-    : { sources: [], glossaries: [] }
+  const report = existsSync(path.join(root, 'report.json')) ? (JSON.parse(await readFile(path.join(root, 'report.json'), 'utf8')) as JsonReport) : { sources: [], glossaries: [] }
   const outputOf = new Map<string, string>()
   for (const folder of await readdir(path.join(root, 'out')).catch(() => [])) {
     const entry = await readFile(path.join(root, 'out', folder, 'entry.json'), 'utf8').catch(() => undefined)
@@ -169,7 +167,13 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
     const full = path.join(dir, name)
     const info = await lstat(full)
     if (info.isSymbolicLink()) files.set(name, `-> ${await readlink(full)}`)
-    else if (info.isFile()) files.set(name, createHash('sha256').update(await readFile(full)).digest('hex'))
+    else if (info.isFile())
+      files.set(
+        name,
+        createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex'),
+      )
   }
   return files
 }
@@ -189,7 +193,7 @@ function activeContent(tree: Root): string[] {
   const found: string[] = []
   for (const node of selectAll('*', tree)) {
     // Two scripts are the edition's own: JSON-LD data, and Escape closing a preview (its exact text).
-    if (node.tagName === 'script' && node.properties.type !== 'application/ld+json' && toString(node) !== dismissPreviewsScript) found.push('<script>')
+    if (node.tagName === 'script' && node.properties.type !== 'application/ld+json' && toString(node) !== previewsScript) found.push('<script>')
     if (['iframe', 'frame', 'object', 'embed', 'applet', 'base', 'form', 'link', 'svg', 'math'].includes(node.tagName)) {
       // The page's own links (`rel=stylesheet` is never written: CSS is inline) are not in the text.
       found.push(`<${node.tagName}>`)
@@ -199,7 +203,8 @@ function activeContent(tree: Root): string[] {
       if (/^on/i.test(name)) found.push(`${node.tagName}@${name}`)
       if (name === 'style') found.push(`${node.tagName}@style`)
       const text = Array.isArray(value) ? value.join(' ') : String(value)
-      if (/^[\s\0-\x1f]*(?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|vbscript|data|file)\s*:/i.test(text) && name !== 'content') found.push(`${node.tagName}@${name}=${text.slice(0, 40)}`)
+      if (/^[\s\0-\x1f]*(?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|vbscript|data|file)\s*:/i.test(text) && name !== 'content')
+        found.push(`${node.tagName}@${name}=${text.slice(0, 40)}`)
     }
   }
   return found
@@ -255,7 +260,11 @@ function checkRun(name: string, get: () => Run, keyOf: (source: string) => strin
       if (source.messages.length > 0 && !result.stderr.includes(path.join(result.root, source.source))) problems.push(`${key}: file not named in the report`)
     }
     expect(problems).toEqual([])
-    expect([...seen].sort()).toEqual(Object.keys(expected).filter((key) => key.startsWith(`${name}/`)).sort())
+    expect([...seen].sort()).toEqual(
+      Object.keys(expected)
+        .filter((key) => key.startsWith(`${name}/`))
+        .sort(),
+    )
   })
 
   it('fails exactly the documents it cannot make: no output for them, exit code 1', () => {
@@ -267,7 +276,11 @@ function checkRun(name: string, get: () => Run, keyOf: (source: string) => strin
       errors ||= fails
       expect(source.status, key).toBe(fails ? 'failed' : 'built')
       expect(result.outputOf.has(path.relative('src', source.source)), `${key} output`).toBe(!fails)
-      if (fails) expect(source.messages.some((message) => message.severity === 'error'), key).toBe(true)
+      if (fails)
+        expect(
+          source.messages.some((message) => message.severity === 'error'),
+          key,
+        ).toBe(true)
     }
     expect(result.code).toBe(errors ? 1 : 0)
   })
@@ -334,14 +347,20 @@ for (const name of classes) {
       result = await build(root, 'html', 120_000)
     }, 150_000)
 
-    checkRun(name, () => result, (source) => `${name}/${path.relative('src', source)}`)
+    checkRun(
+      name,
+      () => result,
+      (source) => `${name}/${path.relative('src', source)}`,
+    )
 
     if (name === 'glossary') {
       it('reports a broken glossary at its own line and column, and links overlapping terms longest first', async () => {
         const errors = result.report.glossaries.flatMap((glossary) => places(glossary.messages).map((place) => `${path.relative('src', glossary.file)} ${place}`))
         expect(errors).toEqual(expect.arrayContaining(glossaryErrors))
         const page = parseHtml(await readFile(path.join(result.outputOf.get('overlap/doc.md') as string, 'index.html'), 'utf8'))
-        const links = selectAll('a.glossary-term', page).map((link: Element) => `${String(link.properties.dataTerm)}: ${link.children.map((child) => ('value' in child ? child.value : '')).join('')}`)
+        const links = selectAll('a.glossary-term', page).map(
+          (link: Element) => `${String(link.properties.dataTerm)}: ${link.children.map((child) => ('value' in child ? child.value : '')).join('')}`,
+        )
         expect(links).toEqual(['tenge coin: tenge coin', 'tenge: tenge'])
         expect(selectAll('h1 a, h2 a', page).filter((link) => link.properties.className?.toString().includes('glossary-term'))).toEqual([])
       })
@@ -369,7 +388,8 @@ describe('offprint check on every fixture at once', () => {
     expect(await readdir(root)).toEqual(['src'])
     for (const key of Object.keys(expected).filter((name) => !name.startsWith('size/'))) {
       for (const place of expected[key]?.messages ?? []) {
-        if (!place.endsWith('image-invalid') && place !== '14:1 link-outside') expect(stderr, `${key} ${place}`).toMatch(new RegExp(`^\\s*${place.split(' ')[0]}(?:-\\d+:\\d+)?\\s+(?:error|warning)\\s.*\\s${place.split(' ')[1]}\\s+offprint`, 'm'))
+        if (!place.endsWith('image-invalid') && place !== '14:1 link-outside')
+          expect(stderr, `${key} ${place}`).toMatch(new RegExp(`^\\s*${place.split(' ')[0]}(?:-\\d+:\\d+)?\\s+(?:error|warning)\\s.*\\s${place.split(' ')[1]}\\s+offprint`, 'm'))
       }
     }
     // A message's cause (the first of two footnote definitions) prints as a place, never as a stack.
@@ -412,16 +432,35 @@ const sizeCases: SizeCase[] = [
     messages: ['106:1 source-limit'],
   },
   { name: 'deep-emphasis.md', make: () => `${fence('Emphasis 700 deep')}Before ${'*a '.repeat(700)}deep${' a*'.repeat(700)} after.\n`, messages: ['6:902 source-limit'] },
-  { name: 'emphasis-run.md', make: () => `${fence('A run of 24,000 stars')}Before ${'*'.repeat(12_000)}deep${'*'.repeat(12_000)} after.\n`, fails: true, messages: ['6:8 source-limit'] },
-  { name: 'deep-raw-html.md', make: () => `${fence('Raw HTML 10,000 deep')}Before.\n\n${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}\n\nAfter.\n`, messages: ['8:1 source-limit'] },
+  {
+    name: 'emphasis-run.md',
+    make: () => `${fence('A run of 24,000 stars')}Before ${'*'.repeat(12_000)}deep${'*'.repeat(12_000)} after.\n`,
+    fails: true,
+    messages: ['6:8 source-limit'],
+  },
+  {
+    name: 'deep-raw-html.md',
+    make: () => `${fence('Raw HTML 10,000 deep')}Before.\n\n${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}\n\nAfter.\n`,
+    messages: ['8:1 source-limit'],
+  },
   { name: 'five-thousand-headings.md', make: () => fence('Headings') + Array.from({ length: 5_000 }, (_, i) => `## Heading ${i % 50}\n\nText ${i}.\n`).join('\n'), messages: [] },
   {
     name: 'two-thousand-footnotes.md',
-    make: () => fence('Footnotes') + Array.from({ length: 2_000 }, (_, i) => `Claim ${i}.[^${i}]`).join('\n\n') + '\n\n' + Array.from({ length: 2_000 }, (_, i) => `[^${i}]: Source ${i}.`).join('\n') + '\n',
+    make: () =>
+      fence('Footnotes') +
+      Array.from({ length: 2_000 }, (_, i) => `Claim ${i}.[^${i}]`).join('\n\n') +
+      '\n\n' +
+      Array.from({ length: 2_000 }, (_, i) => `[^${i}]: Source ${i}.`).join('\n') +
+      '\n',
     messages: [],
   },
   { name: 'long-heading.md', make: () => `${fence('A long heading')}# ${'word '.repeat(2_000)}\n\nText.\n`, messages: [] },
-  { name: 'wide-table.md', make: () => `${fence('A wide table')}|${'a|'.repeat(20_000)}\n|${'-|'.repeat(20_000)}\n${'|x\n'.repeat(2_000)}`, fails: true, messages: ['7:1 source-limit'] },
+  {
+    name: 'wide-table.md',
+    make: () => `${fence('A wide table')}|${'a|'.repeat(20_000)}\n|${'-|'.repeat(20_000)}\n${'|x\n'.repeat(2_000)}`,
+    fails: true,
+    messages: ['7:1 source-limit'],
+  },
   { name: 'too-large.md', make: () => `${fence('Too large')}${`${paragraph}\n\n`.repeat(220_000)}`, fails: true, messages: ['1:1 source-limit'] },
 ]
 
@@ -463,9 +502,21 @@ describe('bad input: size', () => {
 
 /** Fixtures built in all three editions in one build (one browser): active content, names, encodings. */
 const everyEdition = [
-  'active/script.md', 'active/iframe.md', 'active/object.md', 'active/handlers.md', 'active/urls.md', 'active/svg-inline.md',
-  'active/svg-image', 'active/outside', 'active/remote', 'active/corrupt-image',
-  'files/bom-crlf.md', 'files/names', 'front-matter/proto-keys.md', 'footnotes/duplicate.md', 'glossary/overlap',
+  'active/script.md',
+  'active/iframe.md',
+  'active/object.md',
+  'active/handlers.md',
+  'active/urls.md',
+  'active/svg-inline.md',
+  'active/svg-image',
+  'active/outside',
+  'active/remote',
+  'active/corrupt-image',
+  'files/bom-crlf.md',
+  'files/names',
+  'front-matter/proto-keys.md',
+  'footnotes/duplicate.md',
+  'glossary/overlap',
 ]
 
 describe('bad input in every edition: HTML, PDF, EPUB', () => {

@@ -141,7 +141,10 @@ describe('offprint serve', () => {
     const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x3c, 0x68, 0x74, 0x6d, 0x6c, 0x3e, 0x00, 0xff])
     await writeFile(path.join(dir, 'dist', 'probe.pdf'), bytes)
     await writeFile(path.join(dir, 'dist', 'probe.epub'), bytes)
-    for (const [name, type] of [['probe.pdf', 'application/pdf'], ['probe.epub', 'application/epub+zip']]) {
+    for (const [name, type] of [
+      ['probe.pdf', 'application/pdf'],
+      ['probe.epub', 'application/epub+zip'],
+    ]) {
       const response = await fetch(new URL(`/${name}`, url), { signal: AbortSignal.timeout(10_000) })
       expect(response.headers.get('content-type')).toBe(type)
       expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes)
@@ -155,7 +158,16 @@ describe('offprint serve', () => {
   })
 
   it('never serves a file outside the output folder', async () => {
-    for (const attempt of ['/../../etc/passwd', '/../../../../../../etc/passwd', '/served/../../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/served/%2e%2e%2f%2e%2e%2fsource%2fserved.md', '/%00', '/%E0%A4%A']) {
+    for (const attempt of [
+      '/../../etc/passwd',
+      '/../../../../../../etc/passwd',
+      '/served/../../../etc/passwd',
+      '/..%2f..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/served/%2e%2e%2f%2e%2e%2fsource%2fserved.md',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
       const response = await rawGet(attempt)
       expect(response.status, attempt).toBe(404)
       expect(response.body, attempt).not.toMatch(/root:|FIRST-VERSION/)

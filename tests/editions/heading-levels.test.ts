@@ -27,7 +27,8 @@ describe('relevelHeadings', () => {
   })
 
   it('keeps the generated sections at document level, with nested headings under them', () => {
-    const html = '<h1>A</h1><h2>B</h2><section data-footnotes class="footnotes"><h2 id="footnote-label">Notes</h2><ol><li><h2>In a note</h2></li></ol></section><section role="doc-glossary"><h2>Glossary</h2></section>'
+    const html =
+      '<h1>A</h1><h2>B</h2><section data-footnotes class="footnotes"><h2 id="footnote-label">Notes</h2><ol><li><h2>In a note</h2></li></ol></section><section role="doc-glossary"><h2>Glossary</h2></section>'
     expect(relevel(html)).toBe(
       '<h2 data-source-level="1">A</h2><h3 data-source-level="2">B</h3><section data-footnotes="" class="footnotes"><h2 id="footnote-label">Notes</h2><ol><li><h3 data-source-level="2">In a note</h3></li></ol></section><section role="doc-glossary"><h2>Glossary</h2></section>',
     )

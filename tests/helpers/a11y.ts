@@ -194,7 +194,10 @@ export async function announcedDescriptions(page: Page, selector: string): Promi
 /** WCAG contrast ratio of two CSS `rgb()`/`rgba()` colours (alpha ignored: callers pass opaque colours). */
 export function contrastRatio(a: string, b: string): number {
   const luminance = (color: string): number => {
-    const parts = color.match(/[\d.]+/g)?.slice(0, 3).map(Number)
+    const parts = color
+      .match(/[\d.]+/g)
+      ?.slice(0, 3)
+      .map(Number)
     if (!parts || parts.length < 3) throw new Error(`Unexpected colour \`${color}\`, expected rgb()`)
     const [r, g, bl] = parts.map((value) => {
       const channel = value / 255
@@ -279,7 +282,13 @@ export function metadataMismatches(report: AceReport, facts: BookFacts): string[
     return value === undefined ? [] : Array.isArray(value) ? value : [value]
   }
   const modes = list('schema:accessMode')
-  const sufficient = list('schema:accessModeSufficient').map((set) => set.split(',').map((mode) => mode.trim()).sort().join(','))
+  const sufficient = list('schema:accessModeSufficient').map((set) =>
+    set
+      .split(',')
+      .map((mode) => mode.trim())
+      .sort()
+      .join(','),
+  )
   const features = new Set(list('schema:accessibilityFeature'))
   const hazards = list('schema:accessibilityHazard')
   const summary = list('schema:accessibilitySummary').join(' ')
@@ -296,13 +305,19 @@ export function metadataMismatches(report: AceReport, facts: BookFacts): string[
     require(report['a11y-metadata'].present.includes(key) && !report['a11y-metadata'].empty.includes(key), `missing or empty \`${key}\``)
   }
   require(modes.includes('textual'), '`accessMode` lacks `textual` for a text book')
-  require(modes.includes('visual') === informative.length > 0, `\`accessMode\` visual ${modes.includes('visual') ? 'claimed' : 'missing'} with ${informative.length} informative images`)
+  require(modes.includes('visual') ===
+    informative.length > 0, `\`accessMode\` visual ${modes.includes('visual') ? 'claimed' : 'missing'} with ${informative.length} informative images`)
   require(!sufficient.includes('textual') || undescribed.length === 0, `\`accessModeSufficient\` textual claimed with ${undescribed.length} images lacking \`alt\``)
-  require(features.has('alternativeText') === (informative.length > 0 && undescribed.length === 0), `\`alternativeText\` ${features.has('alternativeText') ? 'claimed' : 'missing'} with ${informative.length} informative and ${undescribed.length} undescribed images`)
+  require(features.has('alternativeText') ===
+    (informative.length > 0 &&
+      undescribed.length ===
+        0), `\`alternativeText\` ${features.has('alternativeText') ? 'claimed' : 'missing'} with ${informative.length} informative and ${undescribed.length} undescribed images`)
   require(features.has('MathML') === Boolean(report.properties.hasMathML), '`MathML` feature disagrees with Ace')
-  require((features.has('pageBreakMarkers') || features.has('printPageNumbers')) === Boolean(report.properties.hasPageBreaks), '`pageBreakMarkers`/`printPageNumbers` feature disagrees with the page breaks Ace found')
+  require((features.has('pageBreakMarkers') || features.has('printPageNumbers')) ===
+    Boolean(report.properties.hasPageBreaks), '`pageBreakMarkers`/`printPageNumbers` feature disagrees with the page breaks Ace found')
   require(features.has('pageNavigation') === facts.pageList, '`pageNavigation` feature disagrees with the nav document’s page-list')
-  require(!facts.pageList || list('a11y:pageBreakSource').length + list('dc:source').length > 0, 'page-list without `a11y:pageBreakSource` (or `dc:source`) naming the print edition')
+  require(!facts.pageList ||
+    list('a11y:pageBreakSource').length + list('dc:source').length > 0, 'page-list without `a11y:pageBreakSource` (or `dc:source`) naming the print edition')
   require(!features.has('tableOfContents') || /<li/.test(report.outlines.toc ?? ''), '`tableOfContents` claimed but Ace found no table of contents')
   require(!features.has('structuralNavigation') || /<li/.test(report.outlines.headings ?? ''), '`structuralNavigation` claimed but Ace found no headings')
   require(!features.has('ARIA') || facts.usesAria, '`ARIA` claimed but the content has no roles')
@@ -376,7 +391,10 @@ export async function pdfStructure(data: Uint8Array): Promise<PdfStructure> {
         if (node.alt !== undefined) tag.alt = node.alt
         if (node.lang !== undefined) tag.lang = node.lang
         tags.push(tag)
-        tag.text = (node.children ?? []).map((child) => walk(child, depth + 1)).join('').replace(/\s+/g, ' ')
+        tag.text = (node.children ?? [])
+          .map((child) => walk(child, depth + 1))
+          .join('')
+          .replace(/\s+/g, ' ')
         return tag.text
       }
       const tree = (await page.getStructTree()) as StructNode | null
@@ -395,7 +413,8 @@ export async function popplerStructTypes(pdfPath: string): Promise<string[]> {
   try {
     ;({ stdout } = await promisify(execFile)('pdfinfo', ['-struct', pdfPath], { maxBuffer: 256 * 1024 * 1024 }))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('`pdfinfo` is missing: install it with `apt-get install poppler-utils` (22.12 or later, for `-struct`)', { cause: error })
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('`pdfinfo` is missing: install it with `apt-get install poppler-utils` (22.12 or later, for `-struct`)', { cause: error })
     throw error
   }
   return stdout

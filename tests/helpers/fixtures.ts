@@ -192,11 +192,7 @@ export async function runFixture(plugin: string, name: string, options: RunOptio
   } else {
     const remark = chain.filter((each) => each.startsWith('remark-'))
     const rehype = chain.filter((each) => !each.startsWith('remark-'))
-    const processor = unified()
-      .use(remarkParse)
-      .use(remarkGfm)
-      .use(use(remark))
-      .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    const processor = unified().use(remarkParse).use(remarkGfm).use(use(remark)).use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     if (rehype.length > 0) processor.use(rehypeRaw).use(use(rehype))
     tree = (await processor.run(processor.parse(file), file)) as Root
   }

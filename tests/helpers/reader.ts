@@ -51,7 +51,8 @@ export async function w3mDump(file: string): Promise<string> {
     })
     return stdout
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Unexpected missing \`w3m\`, expected a text browser to read the HTML edition with: ${w3mInstallHint}`, { cause: error })
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`Unexpected missing \`w3m\`, expected a text browser to read the HTML edition with: ${w3mInstallHint}`, { cause: error })
     throw error
   }
 }

@@ -6,7 +6,7 @@ import { selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GlossaryEntry } from '../../pipeline/common/article.ts'
-import { dismissPreviewsScript } from '../../pipeline/editions/html/previews.ts'
+import { previewsScript } from '../../pipeline/editions/html/previews.ts'
 import { runParseStage } from '../../pipeline/build/parse-stage.ts'
 import { ruleIds } from '../../pipeline/common/rules.ts'
 import { projectRoot } from '../helpers/corpus.ts'
@@ -31,22 +31,67 @@ const glossary: GlossaryEntry[] = [
 const words = fc.constantFrom('alpha', 'beta', 'gamma', 'tenge', 'tenge coin', 'tenge coins', 'maslikhat', 'maslikhats', 'әкім', 'Алматы', 'naïve', '1984', 'snake_case', 'x')
 const punctuation = fc.constantFrom('<', '>', '&', '&amp;', '&#x3C;', '*', '_', '`', '[', ']', '\\', '"', "'", '|', '~', '#', '!', ':', '^', '(', ')', '—')
 const addresses = fc.constantFrom(
-  'https://example.com/a', '#top', '#alpha', '#fn-1', '../../etc/passwd', 'file:///etc/passwd', 'javascript:alert(1)', 'JaVaScRiPt:alert(1)',
-  'data:text/html,x', 'local.png', 'sub/file.md', '', 'mailto:a@example.com', '//evil.example/x', '%2e%2e/secret', '/etc/passwd',
+  'https://example.com/a',
+  '#top',
+  '#alpha',
+  '#fn-1',
+  '../../etc/passwd',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'data:text/html,x',
+  'local.png',
+  'sub/file.md',
+  '',
+  'mailto:a@example.com',
+  '//evil.example/x',
+  '%2e%2e/secret',
+  '/etc/passwd',
 )
 const labels = fc.constantFrom('1', '2', 'note', 'Ноута', 'a b', 'x')
 const inlineHtml = fc.constantFrom(
-  '<b>bold</b>', '<span>', '</span>', '<em>', '</em>', '<script>alert(1)</script>', '<img src=x onerror=alert(1) alt="pic">', '<img src="local.png">',
-  '<a name="top"></a>', '<a id="alpha">anchor</a>', '<a href="javascript:alert(1)">js</a>', '<kbd>Ctrl</kbd>', '<br>', '<sup>2</sup>',
-  '<span id="fn-1">clash</span>', '<span id="main">main</span>', '<span id="glossary">g</span>', '<span id="toc-label">t</span>',
-  '<iframe src="https://example.com/"></iframe>', '<!-- comment -->', '<u>under</u>', '<svg onload=alert(1)><circle/></svg>', '<style>p{}</style>',
-  '<math><mi>x</mi></math>', '<object data=x>fallback</object>', '<textarea>typed</textarea>', '<div>', '</div>', '<table><tr><td>cell</td></tr></table>',
-  '<picture><source srcset="https://example.com/a.png"><img src="https://example.com/b.png" alt="remote"></picture>', '<details><summary>more</summary>hidden</details>',
+  '<b>bold</b>',
+  '<span>',
+  '</span>',
+  '<em>',
+  '</em>',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1) alt="pic">',
+  '<img src="local.png">',
+  '<a name="top"></a>',
+  '<a id="alpha">anchor</a>',
+  '<a href="javascript:alert(1)">js</a>',
+  '<kbd>Ctrl</kbd>',
+  '<br>',
+  '<sup>2</sup>',
+  '<span id="fn-1">clash</span>',
+  '<span id="main">main</span>',
+  '<span id="glossary">g</span>',
+  '<span id="toc-label">t</span>',
+  '<iframe src="https://example.com/"></iframe>',
+  '<!-- comment -->',
+  '<u>under</u>',
+  '<svg onload=alert(1)><circle/></svg>',
+  '<style>p{}</style>',
+  '<math><mi>x</mi></math>',
+  '<object data=x>fallback</object>',
+  '<textarea>typed</textarea>',
+  '<div>',
+  '</div>',
+  '<table><tr><td>cell</td></tr></table>',
+  '<picture><source srcset="https://example.com/a.png"><img src="https://example.com/b.png" alt="remote"></picture>',
+  '<details><summary>more</summary>hidden</details>',
 )
 const blockHtml = fc.constantFrom(
-  '<div align="center">\n\ncentered *text*\n\n</div>', '<script>\nalert(1)\n</script>', '<p onclick="alert(1)">clicked paragraph</p>',
-  '<table>\n<tr><td>one</td><td onmouseover="x()">two</td></tr>\n</table>', '<!-- a comment\nover lines -->', '<div id="main">a block</div>',
-  '<details>\n<summary>Summary</summary>\n\nInside *details*.\n\n</details>', '<iframe src="https://example.com/"></iframe>', '<pre>\n  pre text\n</pre>',
+  '<div align="center">\n\ncentered *text*\n\n</div>',
+  '<script>\nalert(1)\n</script>',
+  '<p onclick="alert(1)">clicked paragraph</p>',
+  '<table>\n<tr><td>one</td><td onmouseover="x()">two</td></tr>\n</table>',
+  '<!-- a comment\nover lines -->',
+  '<div id="main">a block</div>',
+  '<details>\n<summary>Summary</summary>\n\nInside *details*.\n\n</details>',
+  '<iframe src="https://example.com/"></iframe>',
+  '<pre>\n  pre text\n</pre>',
 )
 
 const { inline } = fc.letrec<{ inline: string }>((tie) => ({
@@ -75,9 +120,9 @@ const { block } = fc.letrec<{ block: string }>((tie) => ({
     line,
     line,
     fc.tuple(fc.integer({ min: 1, max: 6 }), line).map(([level, text]) => `${'#'.repeat(level)} ${text}`),
-    fc.tuple(fc.constantFrom('- ', '* ', '1. ', '- [ ] ', '- [x] '), fc.array(tie('block'), { minLength: 1, maxLength: 4 })).map(([marker, items]) =>
-      items.map((item) => `${marker}${item.replace(/\n/g, `\n${' '.repeat(marker.length)}`)}`).join('\n'),
-    ),
+    fc
+      .tuple(fc.constantFrom('- ', '* ', '1. ', '- [ ] ', '- [x] '), fc.array(tie('block'), { minLength: 1, maxLength: 4 }))
+      .map(([marker, items]) => items.map((item) => `${marker}${item.replace(/\n/g, `\n${' '.repeat(marker.length)}`)}`).join('\n')),
     fc.array(tie('block'), { minLength: 1, maxLength: 3 }).map((inner) => inner.join('\n\n').replace(/^/gm, '> ')),
     fc.tuple(labels, line).map(([label, text]) => `[^${label}]: ${text}`),
     fc.tuple(fc.constantFrom('', 'js', 'html'), line).map(([lang, text]) => `\`\`\`${lang}\n${text}\n\`\`\``),
@@ -136,7 +181,11 @@ describe('random Markdown through the pipeline', () => {
         expect(duplicateIds(tree)).toEqual([])
         expect(unresolvedFragments(tree).filter((id) => !prepared.file.messages.some((m) => m.ruleId === 'link-broken' && m.reason.includes(`#${id}`)))).toEqual([])
         // The edition's own scripts only: JSON-LD, and the exact Escape handler for previews.
-        expect(selectAll('script:not([type="application/ld+json"])', tree).map((script) => toString(script)).filter((text) => text !== dismissPreviewsScript)).toEqual([])
+        expect(
+          selectAll('script:not([type="application/ld+json"])', tree)
+            .map((script) => toString(script))
+            .filter((text) => text !== previewsScript),
+        ).toEqual([])
         expect(selectAll('iframe, object, embed, svg, math, body style', tree)).toEqual([])
         for (const node of selectAll('*', tree)) {
           for (const [name, value] of Object.entries(node.properties)) {

@@ -6,7 +6,8 @@ import { projectRoot } from '../helpers/corpus.ts'
 
 /** Real images made by Chromium (`canvas.toDataURL`) and a minimal GIF, 4×4 or 1×1 pixels. */
 const image = (name: string): Uint8Array => readFileSync(path.join(projectRoot, 'tests', 'fixtures', 'image-check', name))
-const svg = (body: string): Uint8Array => new TextEncoder().encode(`<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">${body}</svg>\n`)
+const svg = (body: string): Uint8Array =>
+  new TextEncoder().encode(`<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">${body}</svg>\n`)
 
 describe('imageProblem', () => {
   it('accepts whole images of the type their name says', () => {
@@ -31,7 +32,8 @@ describe('imageProblem', () => {
   })
 
   it('accepts a plain SVG with internal references and embedded rasters', () => {
-    const body = '<defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="5" height="5" style="fill: url(#g)"/><use xlink:href="#g"/><use href="#g"/><image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/><text>Hello</text>'
+    const body =
+      '<defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="5" height="5" style="fill: url(#g)"/><use xlink:href="#g"/><use href="#g"/><image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/><text>Hello</text>'
     expect(imageProblem(svg(body), 'drawing.svg')).toBeUndefined()
   })
 
@@ -52,7 +54,12 @@ describe('imageProblem', () => {
     ]
     for (const [body, problem] of cases) expect(imageProblem(svg(body), 'drawing.svg'), body).toMatch(problem)
     expect(imageProblem(readFileSync(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'active', 'svg-image', 'evil.svg')), 'evil.svg')).toMatch(/DOCTYPE/)
-    expect(imageProblem(new TextEncoder().encode('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"/>'), 'a.svg')).toMatch(/DOCTYPE/)
+    expect(
+      imageProblem(
+        new TextEncoder().encode('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        'a.svg',
+      ),
+    ).toMatch(/DOCTYPE/)
     expect(imageProblem(new TextEncoder().encode('<html><body>not svg</body></html>'), 'a.svg')).toBe('is not an SVG image')
   })
 })

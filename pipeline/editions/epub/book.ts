@@ -68,7 +68,13 @@ export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Prom
     resources,
     epoch: input.epoch,
   })
-  return { files: [{ path: `${article.slug}.epub`, data }, { path: 'cover.png', data: cover }], warnings }
+  return {
+    files: [
+      { path: `${article.slug}.epub`, data },
+      { path: 'cover.png', data: cover },
+    ],
+    warnings,
+  }
 }
 
 /** Read the article's local images; one that cannot be read or is not an EPUB core image type is left out, with a warning. */
@@ -85,7 +91,10 @@ async function readImages(assets: readonly ArticleAsset[], sourceDir: string, wa
     }
     const mediaType = imageType(data)
     if (!mediaType) {
-      warnings.push({ reason: `Unexpected image format of \`${name}\`, expected PNG, JPEG, GIF or SVG (what every EPUB reader shows); it is shown as a placeholder in the EPUB`, ruleId: 'image-missing' })
+      warnings.push({
+        reason: `Unexpected image format of \`${name}\`, expected PNG, JPEG, GIF or SVG (what every EPUB reader shows); it is shown as a placeholder in the EPUB`,
+        ruleId: 'image-missing',
+      })
       continue
     }
     resources.push({ id: `image-${resources.length + 1}`, href: asset.href, mediaType, data })

@@ -70,11 +70,7 @@ export function epubBodies(own: Root, article: ArticleData, packaged: ReadonlySe
   }
 
   const asides = notes ? footnoteAsides(notes) : []
-  const text = h('body', { 'epub:type': 'bodymatter' }, [
-    header,
-    ...(tree.children as ElementContent[]),
-    ...(asides.length > 0 ? [h('div.footnotes', asides)] : []),
-  ])
+  const text = h('body', { 'epub:type': 'bodymatter' }, [header, ...(tree.children as ElementContent[]), ...(asides.length > 0 ? [h('div.footnotes', asides)] : [])])
   const glossary = glossarySection ? glossaryBody(glossarySection, article, strings.backToReference) : undefined
   const documents = { [textFile]: text, ...(glossary ? { [glossaryFile]: glossary } : {}) }
   resolveLinks(documents, packaged)

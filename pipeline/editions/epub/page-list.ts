@@ -137,6 +137,9 @@ function ownText(block: Element): Position[] {
 /** The nav document's page-list (hidden: reading systems use it, readers do not need to see it). */
 export function pageListNav(targets: readonly PageTarget[]): Element {
   return h('nav', { 'epub:type': 'page-list', id: 'page-list', hidden: true }, [
-    h('ol', targets.map((target) => h('li', [h('a', { href: target.href }, target.label)]))),
+    h(
+      'ol',
+      targets.map((target) => h('li', [h('a', { href: target.href }, target.label)])),
+    ),
   ])
 }

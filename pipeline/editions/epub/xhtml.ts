@@ -3,9 +3,6 @@ import { toXast } from 'hast-util-to-xast'
 import type { Nodes as XastNodes } from 'xast'
 import { toXml } from 'xast-util-to-xml'
 
-/** The default namespace of every EPUB content document (declared on `<html>` by the templates). */
-const xhtmlNamespace = 'http://www.w3.org/1999/xhtml'
-
 /**
  * Serialize one hast element (a `<body>`, a `<nav>`, an `<ol>`) as XML for an
  * EPUB content document whose `<html>` (written by a template) declares the

@@ -21,7 +21,7 @@ const previewedLinks = 'a.glossary-term[href^="#"], a[data-footnote-ref][href^="
  * move onto it, and Escape hides it until focus or the pointer reaches
  * another link (WCAG 1.4.13).
  */
-export const dismissPreviewsScript = `(() => {
+export const previewsScript = `(() => {
   const tipOf = new Map(), linkOf = new Map(), layer = document.createElement('div')
   layer.className = 'tips'
   for (const link of document.querySelectorAll('article :is(${previewedLinks})')) {

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { Element, Root } from 'hast'
-import { toHtml } from 'hast-util-to-html'
 import { h } from 'hastscript'
 import type { EditionName } from '../../common/config.ts'
 import { uiStrings } from '../../common/strings.ts'
 import type { EditionFile, EditionInput } from '../edition.ts'
 import { relevelHeadings } from '../heading-levels.ts'
+import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
-import { dismissPreviewsScript, hasPreviews } from './previews.ts'
+import { previewsScript, hasPreviews } from './previews.ts'
 import { titleBlock } from '../title-block.ts'
 import { tocList } from '../toc.ts'
 
@@ -30,15 +29,13 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const { meta } = article
   const strings = uiStrings(meta.lang)
   const css = await editionStylesheet(input.templatesDir, 'site.css')
-  const tree = structuredClone(input.tree)
+  // The edition's own copy of the tree (see `EditionInput`): changed in place.
+  const tree = input.tree
   const header = titleBlock(meta, tree)
   // The title is the page's only h1; the document's headings follow it without skipping a level.
   relevelHeadings(tree, 2)
   const outline = meta.titleFromContent ? article.headings.slice(1) : article.headings
-  const toc =
-    outline.length >= 2
-      ? h('nav.toc', { ariaLabelledBy: 'toc-label' }, [h('h2#toc-label', strings.contents), tocList(outline)])
-      : undefined
+  const toc = outline.length >= 2 ? h('nav.toc', { ariaLabelledBy: 'toc-label' }, [h('h2#toc-label', strings.contents), tocList(outline)]) : undefined
   const editionLinks = (options.editions ?? [])
     .filter((name) => name !== 'html')
     .map((name) => h('li', [h('a', { href: `${article.slug}.${name}`, type: name === 'pdf' ? 'application/pdf' : 'application/epub+zip', download: '' }, name.toUpperCase())]))
@@ -59,15 +56,17 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
           h('a.skip-link', { href: '#main' }, strings.skipToContent),
           h('main#main', { tabIndex: -1 }, [h('article', [header, toc, ...(tree.children as Element[])])]),
           h('footer.site-footer', [
-            h('nav', { ariaLabel: strings.editions }, [h('ul', [h('li', [h('a', { href: '../index.html' }, [h('span', { ariaHidden: 'true' }, '↑ '), strings.allArticles])]), ...editionLinks])]),
+            h('nav', { ariaLabel: strings.editions }, [
+              h('ul', [h('li', [h('a', { href: '../index.html' }, [h('span', { ariaHidden: 'true' }, '↑ '), strings.allArticles])]), ...editionLinks]),
+            ]),
             meta.license ? h('p.license', meta.license) : undefined,
           ]),
-          hasPreviews(tree) ? h('script', dismissPreviewsScript) : undefined,
+          hasPreviews(tree) ? h('script', previewsScript) : undefined,
         ]),
       ]),
     ],
   }
-  const files: EditionFile[] = [{ path: 'index.html', data: toHtml(page, { upperDoctype: true }) + '\n' }]
+  const files: EditionFile[] = [{ path: 'index.html', data: serializeHtml(page) }]
   for (const asset of article.assets) {
     files.push({ path: asset.href, data: await readFile(asset.source) })
   }

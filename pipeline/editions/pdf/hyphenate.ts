@@ -6,8 +6,27 @@ type Hyphenator = (word: string) => string
 
 /** Pattern sets of the `hyphen` package per primary language subtag. */
 const patternNames: Record<string, string> = {
-  en: 'en-us', ru: 'ru', uk: 'uk', be: 'be', bg: 'bg', de: 'de-1996', fr: 'fr', es: 'es', it: 'it', pt: 'pt',
-  nl: 'nl', pl: 'pl', cs: 'cs', sk: 'sk', sv: 'sv', da: 'da', nb: 'nb', nn: 'nn', fi: 'fi', tr: 'tr', hu: 'hu',
+  en: 'en-us',
+  ru: 'ru',
+  uk: 'uk',
+  be: 'be',
+  bg: 'bg',
+  de: 'de-1996',
+  fr: 'fr',
+  es: 'es',
+  it: 'it',
+  pt: 'pt',
+  nl: 'nl',
+  pl: 'pl',
+  cs: 'cs',
+  sk: 'sk',
+  sv: 'sv',
+  da: 'da',
+  nb: 'nb',
+  nn: 'nn',
+  fi: 'fi',
+  tr: 'tr',
+  hu: 'hu',
 }
 
 /** Where soft hyphens would be wrong: code, headings, the title block. */
@@ -33,9 +52,7 @@ export function hyphenateTree(tree: Root, lang: string, minLength = 6): string |
       return undefined
     }
     if (node.type === 'text') {
-      node.value = node.value.replace(word, (found) =>
-        found.length >= minLength && /^\p{Ll}/u.test(found) ? hyphenate(found) : found,
-      )
+      node.value = node.value.replace(word, (found) => (found.length >= minLength && /^\p{Ll}/u.test(found) ? hyphenate(found) : found))
     }
     return undefined
   })

@@ -1,7 +1,6 @@
 import type { PageStart } from '../edition.ts'
 import { blockKeyAttribute, uncountedInPrint, uncountedPattern } from '../block-keys.ts'
 
-
 /** Arguments of `findPageStarts`, passed into the browser page. */
 export interface PageStartQuery {
   keyAttribute: string

@@ -1,6 +1,5 @@
-import type { Element, ElementContent, Root, Text } from 'hast'
+import type { ElementContent, Root, Text } from 'hast'
 import { h } from 'hastscript'
-import { select } from 'hast-util-select'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SKIP, visit } from 'unist-util-visit'
@@ -36,8 +35,7 @@ export interface PrintDocument {
  * Only our own injected script may run (Runtime.evaluate is not subject to
  * the policy); styles inline for Paged.js; fonts and images as local files.
  */
-const contentSecurityPolicy =
-  "default-src 'none'; script-src 'none'; style-src 'unsafe-inline' file:; font-src file:; img-src file:; base-uri 'none'; form-action 'none'"
+const contentSecurityPolicy = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline' file:; font-src file:; img-src file:; base-uri 'none'; form-action 'none'"
 
 /** The print document: title block, the article's content prepared for paging, print CSS. */
 export function buildPrintDocument(input: EditionInput, options: PrintDocumentOptions): PrintDocument {

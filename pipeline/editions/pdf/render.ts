@@ -44,10 +44,9 @@ export function packageDirs(): { pagedjs: string; fonts: string[] } {
 export function fontSheetUrls(fontDirs: readonly string[]): string[] {
   const [serif, mono] = fontDirs
   if (!serif || !mono) return []
-  return [
-    ...['400.css', '400-italic.css', '700.css', '700-italic.css'].map((file) => join(serif, file)),
-    ...['400.css', '700.css'].map((file) => join(mono, file)),
-  ].map((path) => pathToFileURL(path).href)
+  return [...['400.css', '400-italic.css', '700.css', '700-italic.css'].map((file) => join(serif, file)), ...['400.css', '700.css'].map((file) => join(mono, file))].map(
+    (path) => pathToFileURL(path).href,
+  )
 }
 
 /**
@@ -82,18 +81,20 @@ export async function renderPdf(session: BrowserSession, htmlPath: string, allow
     }
     await page.setJavaScriptEnabled(true)
     await page.evaluate(determinism)
-    await withTimeout(page.evaluate(() => document.fonts.ready.then(() => undefined)), limits.navigationTimeoutMs, 'loading fonts')
+    await withTimeout(
+      page.evaluate(() => document.fonts.ready.then(() => undefined)),
+      limits.navigationTimeoutMs,
+      'loading fonts',
+    )
     await page.evaluate(pagedSource)
     const pages = await withTimeout(layout(page), limits.layoutTimeoutMs, 'laying out pages with Paged.js').catch((error: unknown) => {
       throw new Error(`Unexpected failure of Paged.js${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`, { cause: error })
     })
     const termPages = await page.evaluate(fillGlossaryPages)
     const pageStarts = await page.evaluate(findPageStarts, pageStartQuery)
-    const pdf = await page
-      .pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: limits.printTimeoutMs })
-      .catch((error: unknown) => {
-        throw new Error(`Unexpected failure to print the PDF within ${limits.printTimeoutMs / 1000} s`, { cause: error })
-      })
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: limits.printTimeoutMs }).catch((error: unknown) => {
+      throw new Error(`Unexpected failure to print the PDF within ${limits.printTimeoutMs / 1000} s`, { cause: error })
+    })
     return { pdf, pages, termPages, pageStarts, blocked: [...context.blocked] }
   })
 }

@@ -6,7 +6,6 @@ import type { ArticleData } from '../../common/article.ts'
 import { compileGlossary } from '../../glossary/matcher.ts'
 import { isTermFree } from '../../glossary/term-scope.ts'
 
-
 /**
  * Mark every use of every glossary term, counted where the linker links
  * (`glossary/term-scope.ts`: never in headings, links, code or footnotes) (`data-term-use="gloss-…"`), not only

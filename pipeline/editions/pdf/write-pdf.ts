@@ -45,12 +45,15 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   try {
     const printCss = await editionStylesheet(input.templatesDir, 'print.css')
     // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
-    const document = buildPrintDocument({ ...input, tree: keyBlocks(input.tree) }, {
-      paper: options.paper ?? article.meta.paper,
-      printCss,
-      fontSheets: fontSheetUrls(dirs.fonts),
-      hyphenate: options.hyphenate ?? true,
-    })
+    const document = buildPrintDocument(
+      { ...input, tree: keyBlocks(input.tree) },
+      {
+        paper: options.paper ?? article.meta.paper,
+        printCss,
+        fontSheets: fontSheetUrls(dirs.fonts),
+        hyphenate: options.hyphenate ?? true,
+      },
+    )
     const htmlPath = join(workDir, 'print.html')
     await writeFile(htmlPath, serializeHtml(document.tree))
     const rendered = await renderPdf(session, htmlPath, [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
@@ -66,10 +69,12 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
     })
     const warnings = [
       ...document.warnings,
-      ...[...new Set(rendered.blocked)].map((url): EditionWarning => ({
-        reason: `Unexpected request for \`${url.length > 200 ? `${url.slice(0, 200)}…` : url}\`, expected only files in the source folder (blocked)`,
-        ruleId: 'link-outside',
-      })),
+      ...[...new Set(rendered.blocked)].map(
+        (url): EditionWarning => ({
+          reason: `Unexpected request for \`${url.length > 200 ? `${url.slice(0, 200)}…` : url}\`, expected only files in the source folder (blocked)`,
+          ruleId: 'link-outside',
+        }),
+      ),
     ]
     return { files: [{ path: `${article.slug}.pdf`, data }], warnings, pages: rendered.pages, termPages: rendered.termPages, pageStarts: rendered.pageStarts }
   } catch (error) {

@@ -45,6 +45,8 @@ describe('buildPrintDocument', () => {
   it('collapses the white space of paragraphs and headings across inline elements, as a browser would', () => {
     const tree = printPage('<h2>\n A  <em>heading </em> text\n</h2><p> One\n<em> two </em> three<br>\n four <img src="https://x/a.png" alt="x"> five </p>')
     expect(toHtml(select('main > h2', tree) as Root['children'][number])).toBe('<h2>A <em>heading </em>text</h2>')
-    expect(toHtml(select('main > p', tree) as Root['children'][number])).toMatch(/^<p>One <em>two <\/em>three<br>four <span class="image-placeholder"[^>]*>[^<]*<\/span> five<\/p>$/)
+    expect(toHtml(select('main > p', tree) as Root['children'][number])).toMatch(
+      /^<p>One <em>two <\/em>three<br>four <span class="image-placeholder"[^>]*>[^<]*<\/span> five<\/p>$/,
+    )
   })
 })

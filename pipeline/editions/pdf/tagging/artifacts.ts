@@ -46,9 +46,12 @@ const close = 'EMC\n'
 
 type Matrix = [number, number, number, number, number, number]
 const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
-  m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5],
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
 ]
 
 /**
@@ -63,7 +66,12 @@ export function markArtifacts(source: string, ops: readonly Operation[] = operat
     pieces.push(source.slice(copied, at), text)
     copied = at
   }
-  const numbers = (op: Operation): number[] => source.slice(op.start, op.end - op.name.length).trim().split(/\s+/).map(Number)
+  const numbers = (op: Operation): number[] =>
+    source
+      .slice(op.start, op.end - op.name.length)
+      .trim()
+      .split(/\s+/)
+      .map(Number)
   let depth = 0
   let open: ArtifactKind | undefined
   let inText = false

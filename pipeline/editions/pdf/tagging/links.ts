@@ -28,8 +28,14 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
       if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PDFName.of('Subtype')) !== PDFName.of('Link') || annot.has(PDFName.of('Contents'))) continue
       const key = annot.get(PDFName.of('StructParent'))
       const element = key instanceof PDFNumber ? parents.get(key.asNumber()) : undefined
-      const read = element ? elementText(objects, element, page.ref, (pageRef) => (pageOf.has(pageRef.objectNumber) ? textOf(pageOf.get(pageRef.objectNumber) as PdfPage) : new Map())) : ''
-      const description = read.replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim() || address(objects, annot)
+      const read = element
+        ? elementText(objects, element, page.ref, (pageRef) => (pageOf.has(pageRef.objectNumber) ? textOf(pageOf.get(pageRef.objectNumber) as PdfPage) : new Map()))
+        : ''
+      const description =
+        read
+          .replace(/\u00AD/g, '')
+          .replace(/\s+/g, ' ')
+          .trim() || address(objects, annot)
       if (!description) continue
       annot.set(PDFName.of('Contents'), PDFHexString.fromText(description))
       updates.push([ref, annot])

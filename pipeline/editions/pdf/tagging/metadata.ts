@@ -85,4 +85,3 @@ function structureUpdates(objects: PdfObjects, catalog: PDFDict): PdfUpdate[] {
 function text(value: string): PDFString | PDFHexString {
   return /^[\x20-\x7e]*$/.test(value) ? PDFString.of(value.replace(/[\\()]/g, '\\$&')) : PDFHexString.fromText(value)
 }
-

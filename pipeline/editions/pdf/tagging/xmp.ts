@@ -69,5 +69,9 @@ function alternative(value: string): XmlElement {
 }
 
 function container(name: 'rdf:Bag' | 'rdf:Seq', values: readonly string[]): XmlElement {
-  return element(name, {}, values.map((value) => element('rdf:li', {}, [text(value)])))
+  return element(
+    name,
+    {},
+    values.map((value) => element('rdf:li', {}, [text(value)])),
+  )
 }
