@@ -17,10 +17,14 @@ import { inShard, type Shard } from './shard.ts'
 import { slugForFile } from '../common/slug.ts'
 import { collectSources, type SourceRef } from './collect-sources.ts'
 import { writeFileAtomic } from './write-atomic.ts'
+import { feedSentinels, writeFeeds } from './feeds/write-feeds.ts'
 import { openHashCache } from './hash-cache.ts'
 import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
+
+/** The site's title: the front page's and the feeds'. */
+const siteTitle = 'offprint'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
 const workerThreshold = 8
@@ -47,6 +51,8 @@ export interface RunOptions extends BuildOptions {
   isolate?: boolean
   /** Where content hashes are remembered; default `defaultHashCacheFile` (node_modules/.cache/offprint/). */
   hashCacheFile?: string
+  /** The site's absolute URL ending in `/` (`--site-url`): absolute feed links and a sitemap. Default none. */
+  siteUrl?: string | undefined
 }
 
 /** One source in the report. */
@@ -143,7 +149,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   if (!options.check) {
     const entries = new Map([...existing].flatMap(([slug, entry]) => (entry ? [[slug, entry] as const] : [])))
     for (const entry of report.built) entries.set(entry.slug, entry)
-    await writeIndex(options.out, [], templates, entries)
+    await writeIndex(options.out, [], templates, entries, { siteUrl: options.siteUrl })
   }
   return report
 
@@ -210,13 +216,28 @@ async function removeStale(out: string, existing: Map<string, IndexEntry | null>
   }
 }
 
+/** What the front page and the feeds know of the site beyond its entries. */
+export interface SiteOptions {
+  /** The site's absolute URL ending in `/`; default none (relative links, no sitemap). */
+  siteUrl?: string | undefined
+}
+
 /**
- * Write `index.html` from `known` entries, or from the `entry.json` of every
- * folder in `out`, plus `extra`. The page opens with a key (a hash of the
- * entries and of offprint's code and templates): when it is unchanged, the
- * index is neither rendered nor rewritten.
+ * Write `index.html` and the feeds (`opds.xml` and its pages, `feed.xml`,
+ * `sitemap.xml` with a site URL) from `known` entries, or from the
+ * `entry.json` of every folder in `out`, plus `extra`. The page opens with a
+ * key (a hash of the entries, the site URL and offprint's code and
+ * templates): when it is unchanged and the feeds are there, nothing is
+ * rendered or rewritten; otherwise each feed file is rewritten only if its
+ * bytes change.
  */
-export async function writeIndex(out: string, extra: readonly IndexEntry[] = [], templates = templatesDir, known?: ReadonlyMap<string, IndexEntry>): Promise<void> {
+export async function writeIndex(
+  out: string,
+  extra: readonly IndexEntry[] = [],
+  templates = templatesDir,
+  known?: ReadonlyMap<string, IndexEntry>,
+  site: SiteOptions = {},
+): Promise<void> {
   const entries = new Map<string, IndexEntry>(known ?? [])
   if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
   for (const entry of extra) entries.set(entry.slug, entry)
@@ -224,13 +245,23 @@ export async function writeIndex(out: string, extra: readonly IndexEntry[] = [],
   const key = createHash('sha256')
     .update(await codeFingerprint(templates))
     .update(JSON.stringify(sorted))
+    .update(JSON.stringify({ siteUrl: site.siteUrl ?? null, epoch: process.env.SOURCE_DATE_EPOCH ?? null }))
     .digest('hex')
     .slice(0, 32)
   const stamp = `<!-- offprint index ${key} -->`
   const target = path.join(out, 'index.html')
-  if ((await readHead(target, 200)).includes(stamp)) return
-  const html = (await renderIndex(sorted, templates)).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
+  const feedsThere = async (): Promise<boolean> => (await Promise.all(feedSentinels(site.siteUrl).map((name) => exists(path.join(out, name))))).every(Boolean)
+  if ((await readHead(target, 200)).includes(stamp) && (await feedsThere())) return
+  await writeFeeds(out, sorted, { siteUrl: site.siteUrl, title: siteTitle })
+  const html = (await renderIndex(sorted, templates, siteTitle)).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
   await writeFileAtomic(target, html)
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  )
 }
 
 /** The first `bytes` bytes of a file as text; empty when it cannot be read. */

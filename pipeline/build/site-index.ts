@@ -16,7 +16,8 @@ export function formatSize(bytes: number): string {
 /**
  * The site's front page: every source, newest first and grouped by date,
  * with title, authors, description, language, cover, and links to each
- * edition with its size.
+ * edition with its size; its head advertises the OPDS catalog and the Atom
+ * feed.
  */
 export async function renderIndex(entries: readonly IndexEntry[], templatesDir: string, title = 'offprint'): Promise<string> {
   const css = await readFile(path.join(templatesDir, 'site.css'), 'utf8')
@@ -45,6 +46,9 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
           h('meta', { name: 'color-scheme', content: 'light dark' }),
           h('meta', { name: 'generator', content: 'offprint' }),
           h('title', title),
+          // Feed readers and e-reader apps find the feeds from the front page.
+          h('link', { rel: 'alternate', type: 'application/atom+xml;profile=opds-catalog;kind=acquisition', href: 'opds.xml', title: `${title} (OPDS catalog)` }),
+          h('link', { rel: 'alternate', type: 'application/atom+xml', href: 'feed.xml', title: `${title} (Atom feed)` }),
           h('style', css),
         ]),
         h('body', [

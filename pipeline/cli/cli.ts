@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import type { VFile } from 'vfile'
 import { readFile, writeFile } from 'node:fs/promises'
@@ -6,6 +7,7 @@ import { build, writeIndex, type BuildReport } from '../build/build.ts'
 import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
 import { parseShard, type Shard } from '../build/shard.ts'
+import { resolveSiteUrl } from '../build/feeds/site-url.ts'
 import { defaultBuildOptions, editionNames, paperSizes, type BuildOptions, type EditionName } from '../common/config.ts'
 import { projectRoot } from '../common/project-root.ts'
 import { exitCodeOf, formatReport, type Verbosity } from './report.ts'
@@ -16,7 +18,7 @@ Commands:
   build [paths…]   build the editions of every Markdown source (default: source/)
   check [paths…]   parse, enrich and report, writing nothing
   serve [paths…]   build, serve --out on localhost, rebuild and reload on changes
-  merge FILE…      write --out/index.html from the --json reports of shard builds
+  merge FILE…      write --out/index.html and the feeds from the --json reports of shard builds
 
 Options:
   --out DIR            output folder (default: dist)
@@ -27,6 +29,10 @@ Options:
   --shard K/N          build only share K of N (for CI matrices; see README)
   --json FILE          write a machine-readable report to FILE
   --port N             port for serve (default: 4173)
+  --host ADDRESS       address serve listens on (default: 127.0.0.1); another
+                       one makes dist/ visible on the network, e.g. to an e-reader
+  --site-url URL       the site's public URL (or OFFPRINT_SITE_URL): absolute
+                       feed links and sitemap.xml (default: relative, no sitemap)
   --frail              exit 1 on warnings too
   --quiet              print only errors
   --verbose            print every message with its details
@@ -40,7 +46,8 @@ class UsageError extends Error {}
 interface Parsed {
   command: 'build' | 'check' | 'serve' | 'merge'
   port: number
-  options: BuildOptions & { force: boolean; shard?: Shard }
+  host: string
+  options: BuildOptions & { force: boolean; shard?: Shard; siteUrl?: string }
   frail: boolean
   verbosity: Verbosity
   json?: string
@@ -59,6 +66,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       shard: { type: 'string' },
       json: { type: 'string' },
       port: { type: 'string' },
+      host: { type: 'string' },
+      'site-url': { type: 'string' },
       frail: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -83,12 +92,21 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (!(paperSizes as readonly string[]).includes(paper)) throw new UsageError(`Unexpected paper \`${paper}\`, expected A4 or Letter`)
   const jobs = values.jobs === undefined ? defaultBuildOptions.jobs : Number(values.jobs)
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`Unexpected --jobs \`${values.jobs}\`, expected a whole number from 1 to 64`)
+  const host = values.host ?? '127.0.0.1'
+  if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(`Unexpected --host \`${host}\`, expected an IP address such as 127.0.0.1, 0.0.0.0 or 192.168.1.20`)
+  let siteUrl: string | undefined
+  try {
+    siteUrl = resolveSiteUrl(values['site-url'])
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
   if (values.quiet && values.verbose) throw new UsageError('Unexpected --quiet with --verbose, expected one of them')
   const shard = values.shard === undefined ? undefined : parseShard(values.shard)
   if (values.shard !== undefined && !shard) throw new UsageError(`Unexpected --shard \`${values.shard}\`, expected K/N with 1 ≤ K ≤ N, such as 1/4`)
   return {
     command,
     port,
+    host,
     frail: values.frail,
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
     options: {
@@ -99,6 +117,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       jobs,
       force: values.force,
       ...(shard ? { shard } : {}),
+      ...(siteUrl ? { siteUrl } : {}),
     },
     ...(values.json ? { json: path.resolve(values.json) } : {}),
   }
@@ -134,7 +153,7 @@ function jsonReport(result: BuildReport): unknown {
 }
 
 /** Build the index of a site whose shards were built apart, from their `--json` reports. */
-async function merge(reports: string[], out: string): Promise<number> {
+async function merge(reports: string[], out: string, siteUrl: string | undefined): Promise<number> {
   const entries: IndexEntry[] = []
   for (const report of reports) {
     let parsed: { sources?: Array<{ entry?: IndexEntry }> }
@@ -146,8 +165,10 @@ async function merge(reports: string[], out: string): Promise<number> {
     }
     for (const source of parsed.sources ?? []) if (source.entry) entries.push(source.entry)
   }
-  await writeIndex(out, entries)
-  process.stderr.write(`offprint: merged ${entries.length} source(s) from ${reports.length} report(s) → ${path.relative(process.cwd(), path.join(out, 'index.html'))}\n`)
+  await writeIndex(out, entries, undefined, undefined, { siteUrl })
+  process.stderr.write(
+    `offprint: merged ${entries.length} source(s) from ${reports.length} report(s) → ${path.relative(process.cwd(), path.join(out, 'index.html'))} and the feeds\n`,
+  )
   return 0
 }
 
@@ -174,11 +195,11 @@ async function main(): Promise<number> {
     return 0
   }
   const { command, options, frail, verbosity } = parsed
-  if (command === 'merge') return merge(options.paths, options.out)
+  if (command === 'merge') return merge(options.paths, options.out, options.siteUrl)
   if (command === 'serve') {
     const { serve } = await import('../serve/serve.ts')
     const output = { quiet: verbosity === 'quiet', progress: progressHooks, report: (files: VFile[], errorsOnly = false) => formatReport(files, errorsOnly ? 'quiet' : verbosity) }
-    return serve({ ...options, port: parsed.port, output })
+    return serve({ ...options, port: parsed.port, host: parsed.host, output })
   }
   try {
     const started = performance.now()

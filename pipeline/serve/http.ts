@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, isIP } from 'node:net'
 import path from 'node:path'
 import { eventsPath, injectClient } from './inject.ts'
 
@@ -33,14 +33,25 @@ const contentTypes: Record<string, string> = {
   '.epub': 'application/epub+zip',
 }
 
-/** Hosts a browser on this machine names us by; others (DNS rebinding) are refused. */
-const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]'])
+/**
+ * Host names accepted in requests: `localhost` and IP literals (an e-reader
+ * on the network names us by address). Any other name is refused: a page
+ * elsewhere could point its own name at us (DNS rebinding) and read dist/.
+ */
+function acceptedHost(host: string): boolean {
+  return host === 'localhost' || isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0
+}
+
+/** The default address: this machine only. */
+export const defaultHost = '127.0.0.1'
 
 export interface StaticServerOptions {
   /** Folder served; nothing outside it is ever read. */
   root: string
   /** Port to listen on, `0` for any free one. */
   port: number
+  /** Address to listen on; default `127.0.0.1`. */
+  host?: string
   /** Report text of the last build's errors, `''` when it had none. */
   errors: () => string
   /** Whether a build is running: a file missing meanwhile may be between two renames. */
@@ -48,15 +59,17 @@ export interface StaticServerOptions {
 }
 
 export interface StaticServer {
-  /** `http://127.0.0.1:<port>/`. */
+  /** `http://<host>:<port>/`; `127.0.0.1` for a wildcard address (`0.0.0.0`, `::`). */
   url: string
+  /** The port listened on. */
+  port: number
   /** Send an event to every open page. */
   broadcast: (event: string, data: unknown) => void
   /** Stop listening and end every connection, event streams included. */
   close: () => Promise<void>
 }
 
-/** Serve `root` on 127.0.0.1 only, with the reload event stream at `eventsPath`. */
+/** Serve `root` on `options.host` (127.0.0.1 by default), with the reload event stream at `eventsPath`. */
 export async function startServer(options: StaticServerOptions): Promise<StaticServer> {
   const clients = new Set<ServerResponse>()
   const server = createServer((request, response) => {
@@ -67,14 +80,15 @@ export async function startServer(options: StaticServerOptions): Promise<StaticS
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, '127.0.0.1', () => {
+    server.listen(options.port, options.host ?? defaultHost, () => {
       server.off('error', reject)
       resolve()
     })
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: urlOf(options.host ?? defaultHost, port),
+    port,
     broadcast(event, data) {
       const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
       for (const client of clients) client.write(frame)
@@ -91,7 +105,7 @@ export async function startServer(options: StaticServerOptions): Promise<StaticS
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: StaticServerOptions, clients: Set<ServerResponse>): Promise<void> {
   const host = (request.headers.host ?? '127.0.0.1').replace(/:\d+$/, '').toLowerCase()
-  if (!localHosts.has(host)) return send(response, 403, `Unexpected host \`${host}\`, expected 127.0.0.1 or localhost\n`)
+  if (!acceptedHost(host)) return send(response, 403, `Unexpected host \`${host}\`, expected an IP address or localhost\n`)
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD')
     return send(response, 405, `Unexpected method \`${request.method ?? ''}\`, expected GET or HEAD\n`)
@@ -157,6 +171,12 @@ async function locate(root: string, pathname: string): Promise<{ file: string; s
   if (!real || !inside(realBase, real)) return undefined
   const fileInfo = await stat(real).catch(() => undefined)
   return fileInfo?.isFile() ? { file: real, size: fileInfo.size } : undefined
+}
+
+/** The URL of the server on `host`; a wildcard address is reached on this machine at 127.0.0.1. */
+export function urlOf(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://127.0.0.1:${port}/`
+  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}/`
 }
 
 function inside(base: string, file: string): boolean {

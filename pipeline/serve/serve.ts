@@ -4,7 +4,8 @@ import { stripVTControlCharacters } from 'node:util'
 import type { VFile } from 'vfile'
 import { build, templatesDir, type BuildHooks, type BuildReport } from '../build/build.ts'
 import type { BuildOptions } from '../common/config.ts'
-import { startServer, type StaticServer } from './http.ts'
+import { defaultHost, startServer, type StaticServer } from './http.ts'
+import { readerUrls } from './reader-urls.ts'
 import { watchFolders, type WatchTarget } from './watch.ts'
 
 /**
@@ -20,21 +21,29 @@ export interface ServeOutput {
   report: (files: VFile[], errorsOnly?: boolean) => string
 }
 
-export type ServeOptions = BuildOptions & { force: boolean; port: number; output: ServeOutput }
+export type ServeOptions = BuildOptions & {
+  force: boolean
+  port: number
+  /** Address to listen on; default 127.0.0.1 (this machine only). */
+  host?: string
+  /** The site's absolute URL, for the feeds' links and the sitemap. */
+  siteUrl?: string
+  output: ServeOutput
+}
 
 /** Quiet time after the last change before a rebuild, in milliseconds. */
 const debounce = 120
 const markdownFile = /\.(md|markdown)$/i
 
 /**
- * `offprint serve`: build, serve `options.out` on 127.0.0.1, watch the
+ * `offprint serve`: build, serve `options.out` on 127.0.0.1 (or `host`), watch the
  * sources and the templates, rebuild on a change (the cache skips what did
  * not change) and reload the open pages. A build with errors shows them in
  * the terminal and over every served page, while the previous good output
  * stays served. Runs until SIGINT or SIGTERM; resolves the exit code.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  const { port, output, force, ...buildOptions } = options
+  const { port, host = defaultHost, output, force, ...buildOptions } = options
   const verbose = !output.quiet
   const log = (text: string): void => {
     process.stderr.write(`${text}\n`)
@@ -129,13 +138,13 @@ export async function serve(options: ServeOptions): Promise<number> {
 
   // Listen first: a port in use is known before a long build, not after.
   try {
-    server = await startServer({ root: buildOptions.out, port, errors: () => errors, busy: () => running !== undefined })
+    server = await startServer({ root: buildOptions.out, port, host, errors: () => errors, busy: () => running !== undefined })
   } catch (error) {
     const err = error as NodeJS.ErrnoException
     log(
       err.code === 'EADDRINUSE'
         ? `offprint: Unexpected port ${port} in use, expected a free port (pass another --port, or --port 0 for any)`
-        : `offprint: Unexpected failure to serve on 127.0.0.1:${port}: ${err.message}`,
+        : `offprint: Unexpected failure to serve on ${host}:${port}: ${err.message}`,
     )
     return 2
   }
@@ -160,6 +169,10 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   // The URL is printed once the first build is there to be seen.
   process.stdout.write(`offprint: serving ${relative(buildOptions.out)} at ${server.url} (Ctrl-C to stop)\n`)
+  if (host !== defaultHost) {
+    for (const url of readerUrls(host, server.port)) process.stdout.write(`offprint: on the e-reader, open the catalog at ${url}\n`)
+    log(`offprint: warning: listening on ${host}, so ${relative(buildOptions.out)} is now visible on the network; pass --host ${defaultHost} to keep it to this machine`)
+  }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const stop = (name: NodeJS.Signals): void => {
