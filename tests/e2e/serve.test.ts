@@ -226,3 +226,106 @@ describe('offprint serve', () => {
     expect(stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+/** `serve --host`: a second server, on 127.0.0.2 (loopback, but not the default) and on 0.0.0.0; every request goes to loopback only. */
+describe('offprint serve --host', () => {
+  const started: Array<{ child: ChildProcess; exited: Promise<number | null> }> = []
+  let hostDir: string
+
+  /** Start `serve --host host` on a built catalog; resolve its output once the URL is printed. */
+  async function serveOn(host: string, editions = 'html'): Promise<{ out: () => string; err: () => string; port: number }> {
+    let out = ''
+    let err = ''
+    const server = spawn(
+      process.execPath,
+      [bin, 'serve', path.join(hostDir, 'source'), '--out', path.join(hostDir, 'dist'), '--port', '0', '--host', host, '--editions', editions],
+      {
+        cwd: hostDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    started.push({ child: server, exited: new Promise((resolve) => server.once('exit', (code) => resolve(code))) })
+    server.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
+    const deadline = Date.now() + 120_000
+    for (;;) {
+      const port = /serving \S+ at http:\/\/[^/]+:(\d+)\//.exec(out)?.[1]
+      if (port && /visible on the network/.test(err)) return { out: () => out, err: () => err, port: Number(port) }
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`Timed out waiting for serve --host ${host}\nstdout:\n${out}\nstderr:\n${err}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  async function stop(): Promise<void> {
+    for (const { child: server, exited: done } of started.splice(0)) {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM')
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000).unref())
+      if ((await Promise.race([done, timeout])) === 'timeout') server.kill('SIGKILL')
+    }
+  }
+
+  function rawRequest(host: string, port: number, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host, port, path: pathname, method: 'GET', timeout: 10_000, headers }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
+      })
+      req.on('timeout', () => req.destroy(new Error(`Timed out on ${pathname}`)))
+      req.on('error', reject)
+      req.end()
+    })
+  }
+
+  beforeAll(async () => {
+    hostDir = await mkdtemp(path.join(tmpdir(), 'offprint-serve-host-'))
+    await mkdir(path.join(hostDir, 'source'))
+    await writeFile(path.join(hostDir, 'source', 'served.md'), article('HOST-VERSION'))
+  })
+
+  afterAll(async () => {
+    await stop()
+    await rm(hostDir, { recursive: true, force: true })
+  })
+
+  it('on 127.0.0.2 prints the catalog URL and a warning, serves the catalog and an EPUB through its link, and still refuses paths outside dist/', async () => {
+    const server = await serveOn('127.0.0.2', 'html,epub')
+    const catalog = `http://127.0.0.2:${server.port}/opds.xml`
+    expect(server.out()).toContain(`offprint: on the e-reader, open the catalog at ${catalog}`)
+    expect(server.err().match(/warning: listening on 127\.0\.0\.2, so \S+ is now visible on the network/g)).toHaveLength(1)
+    const response = await fetch(catalog, { signal: AbortSignal.timeout(10_000) })
+    expect(response.status).toBe(200)
+    const xml = await response.text()
+    const epubHref = /<link rel="http:\/\/opds-spec.org\/acquisition" href="([^"]+)" type="application\/epub\+zip" length="(\d+)"/.exec(xml)
+    if (!epubHref?.[1]) throw new Error(`Unexpected catalog without an EPUB link:\n${xml}`)
+    const epub = await fetch(new URL(epubHref[1], catalog), { signal: AbortSignal.timeout(10_000) })
+    expect(epub.headers.get('content-type')).toBe('application/epub+zip')
+    const bytes = Buffer.from(await epub.arrayBuffer())
+    expect(bytes.equals(await readFile(path.join(hostDir, 'dist', decodeURIComponent(epubHref[1]))))).toBe(true)
+    expect(bytes.length).toBe(Number(epubHref[2]))
+    for (const attempt of ['/../../etc/passwd', '/served/%2e%2e%2f%2e%2e%2fsource%2fserved.md', '/..%2f..%2f..%2fetc%2fpasswd']) {
+      const refused = await rawRequest('127.0.0.2', server.port, attempt)
+      expect(refused.status, attempt).toBe(404)
+      expect(refused.body.toString(), attempt).not.toMatch(/root:|HOST-VERSION/)
+    }
+    // A host name other than localhost (DNS rebinding) is still refused; an address is not.
+    expect((await rawRequest('127.0.0.2', server.port, '/opds.xml', { host: 'attacker.example' })).status).toBe(403)
+    expect((await rawRequest('127.0.0.2', server.port, '/opds.xml', { host: `192.168.1.20:${server.port}` })).status).toBe(200)
+    await stop()
+  }, 180_000)
+
+  it('on 0.0.0.0 prints the URLs for the e-reader and the warning; checked from 127.0.0.1 only', async () => {
+    const server = await serveOn('0.0.0.0')
+    expect(server.out()).toContain(`at http://127.0.0.1:${server.port}/`)
+    expect(server.out()).toMatch(new RegExp(`on the e-reader, open the catalog at http://[^/]+:${server.port}/opds\\.xml`))
+    expect(server.err()).toMatch(/warning: listening on 0\.0\.0\.0, so \S+ is now visible on the network; pass --host 127\.0\.0\.1/)
+    expect((await rawRequest('127.0.0.1', server.port, '/opds.xml')).status).toBe(200)
+    expect((await rawRequest('127.0.0.1', server.port, '/../../etc/passwd')).status).toBe(404)
+    await stop()
+  }, 180_000)
+
+  it('prints no warning on the default address', () => {
+    expect(stdout).not.toMatch(/e-reader/)
+    expect(stderr).not.toMatch(/visible on the network/)
+  })
+})
