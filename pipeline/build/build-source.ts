@@ -7,7 +7,7 @@ import type { GlossaryEntry } from '../common/article.ts'
 import { epochOf } from '../common/epoch.ts'
 import type { BrowserSession } from '../editions/browser.ts'
 import type { EditionInput } from '../editions/edition.ts'
-import type { EpubBookMaker } from '../editions/epub/write-epub.ts'
+import type { EpubWriter } from '../editions/epub/write-epub.ts'
 import { sourceDirOf } from '../source/read-source.ts'
 import { editionKey } from './cache-key.ts'
 import type { HashCache } from './hash-cache.ts'
@@ -37,9 +37,10 @@ export interface SourceJob {
   parse: (request: ParseRequest) => Promise<Parsed>
   /** The source's output folder name, unique in the build. */
   slug: string
+  /** The build's one browser, for the PDF only. */
   browser: () => Promise<BrowserSession>
-  /** Make the EPUB around its cover: in a worker when the build has a pool; default in this thread. */
-  makeEpubBook?: EpubBookMaker
+  /** Write the EPUB (cover and book): in a worker when the build has a pool; default in this thread. */
+  writeEpub?: EpubWriter
   templatesDir: string
 }
 
@@ -56,7 +57,7 @@ export interface SourceOutcome {
 /**
  * Build one source: skip it, without even parsing, when every edition's
  * cache key matches the previous output; otherwise parse it (writing its
- * HTML), write the stale editions that need the browser, carry the fresh
+ * HTML), write the other stale editions (the PDF in the browser), carry the fresh
  * ones over, and swap the folder in atomically.
  */
 export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
@@ -70,10 +71,10 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   if (previous && fresh.size === job.editions.length) {
     return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings: {}, terms: previous.terms ?? [] }
   }
-  // A stale PDF or EPUB needs the browser: start it while the source is parsed. A launch
-  // failure is handled where the edition awaits it; the catch here only keeps it from
+  // A stale PDF needs the browser (nothing else does): start it while the source is parsed.
+  // A launch failure is handled where the PDF awaits it; the catch here only keeps it from
   // being an unhandled rejection when parsing fails first.
-  if (!job.check && job.editions.some((edition) => edition !== 'html' && !fresh.has(edition))) job.browser().catch(() => undefined)
+  if (!job.check && job.editions.includes('pdf') && !fresh.has('pdf')) job.browser().catch(() => undefined)
 
   const parsed = await job.parse({
     sourcePath: job.sourcePath,
@@ -104,7 +105,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     ...(storedPages ? { printPages: storedPages } : {}),
   }
   const stale = job.editions.filter((edition) => edition !== 'html' && !fresh.has(edition))
-  const written = await writeEditions(stale, input, { editions: job.editions, browser: job.browser, ...(job.makeEpubBook ? { makeEpubBook: job.makeEpubBook } : {}) }, file)
+  const written = await writeEditions(stale, input, { editions: job.editions, browser: job.browser, ...(job.writeEpub ? { writeEpub: job.writeEpub } : {}) }, file)
   Object.assign(timings, written.timings)
   if (file.messages.some((message) => message.fatal)) return { file, status: 'failed', timings, terms }
 

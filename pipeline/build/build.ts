@@ -120,9 +120,9 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     }
     return (await import('./parse-stage.ts')).runParseStage(request)
   }
-  // The EPUB's cover needs the browser, here; its packaging goes to the pool when this build has one.
-  const makeEpubBook = async (input: EditionInput, cover: Uint8Array): Promise<EditionResult> =>
-    pool ? (await pool).makeEpubBook(input, cover) : (await import('../editions/epub/book.ts')).makeEpubBook(input, cover)
+  // The EPUB needs no browser (its cover is drawn by resvg): it goes to the pool when this build has one.
+  const writeEpub = async (input: EditionInput): Promise<EditionResult> =>
+    pool ? (await pool).writeEpub(input) : (await import('../editions/epub/write-epub.ts')).writeEpub(input)
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -172,7 +172,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       paper: options.paper,
       browser,
       parse,
-      makeEpubBook,
+      writeEpub,
       templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)

@@ -8,15 +8,16 @@ import type { ParseRequest, Parsed } from './parse-stage.ts'
 import type { SerializedEpub, SerializedParsed, WorkerRequest } from './worker-task.ts'
 import { messageSource } from '../common/rules.ts'
 
-/** A pool of worker threads that run the parse stage of sources (parse + HTML) and make EPUBs, in parallel. */
+/** A pool of worker threads that run the parse stage of sources (parse + HTML) and write EPUBs, in parallel. */
 export interface WorkerPool {
   parse: (request: ParseRequest) => Promise<Parsed>
   /**
-   * `makeEpubBook` (editions/epub/book.ts) in a worker. Rejects, as it would in
-   * this thread, when the packaging fails, the worker crashes or passes the
-   * time limit: the build turns that into a fatal message on the source.
+   * `writeEpub` (editions/epub/write-epub.ts: the cover drawn, the book made)
+   * in a worker. Rejects, as it would in this thread, when the writer fails,
+   * the worker crashes or passes the time limit: the build turns that into a
+   * fatal message on the source.
    */
-  makeEpubBook: (input: EditionInput, cover: Uint8Array) => Promise<EditionResult>
+  writeEpub: (input: EditionInput) => Promise<EditionResult>
   close: () => Promise<void>
 }
 
@@ -24,7 +25,7 @@ export interface WorkerPool {
 export interface PoolLimits {
   /** Time to read, parse, enrich and write the HTML of one source; then the worker is stopped. */
   parseMs: number
-  /** Time to package one EPUB (cover given); then the worker is stopped. Default: `parseMs`. */
+  /** Time to write one EPUB (cover and book); then the worker is stopped. Default: `parseMs`. */
   epubMs?: number
   /** Heap of each worker, in megabytes; Node's default when absent. */
   heapMb?: number
@@ -92,14 +93,14 @@ export function createWorkerPool(size: number, limits: PoolLimits = defaultPoolL
       } else reportFailure(file, 'answer' in outcome ? outcome.answer.crash : outcome.error)
       return { file, timings: {} }
     },
-    async makeEpubBook(input, cover) {
+    async writeEpub(input) {
       const limitMs = limits.epubMs ?? limits.parseMs
-      const outcome = await send<SerializedEpub>({ kind: 'epub', input, cover }, limitMs)
-      if ('timeout' in outcome) throw new Error(`Unexpected time over ${Math.round(limitMs / 1000)} s to package the EPUB, expected less; simplify or split the source`)
-      if ('error' in outcome) throw new Error(`Unexpected stop of the worker packaging the EPUB (${errorText(outcome.error)}), expected an answer`)
+      const outcome = await send<SerializedEpub>({ kind: 'epub', input }, limitMs)
+      if ('timeout' in outcome) throw new Error(`Unexpected time over ${Math.round(limitMs / 1000)} s to write the EPUB, expected less; simplify or split the source`)
+      if ('error' in outcome) throw new Error(`Unexpected stop of the worker writing the EPUB (${errorText(outcome.error)}), expected an answer`)
       const { result, error, crash } = outcome.answer
       if (result) return result
-      throw new Error(error ?? `Unexpected crash of the worker packaging the EPUB (${crash}), expected an answer`)
+      throw new Error(error ?? `Unexpected crash of the worker writing the EPUB (${crash}), expected an answer`)
     },
     async close() {
       await Promise.all([...workers].map((worker) => worker.terminate()))

@@ -8,11 +8,11 @@ import { runParseStage, type ParseRequest } from './parse-stage.ts'
 
 /**
  * What the main thread asks a worker: run the parse stage of a source (parse + HTML), or
- * package an EPUB around the cover the main thread rendered. Plain data only.
+ * write an EPUB (draw its cover, make the book). Plain data only.
  */
-export type WorkerRequest = { kind: 'parse'; request: ParseRequest } | { kind: 'epub'; input: EditionInput; cover: Uint8Array }
+export type WorkerRequest = { kind: 'parse'; request: ParseRequest } | { kind: 'epub'; input: EditionInput }
 
-/** A worker's answer to an `epub` request: the book, its packaging's error as text, or a crash. */
+/** A worker's answer to an `epub` request: the book, the edition's error as text, or a crash. */
 export interface SerializedEpub {
   result?: EditionResult
   error?: string
@@ -40,7 +40,7 @@ export interface SerializedParsed {
 
 parentPort?.on('message', async (message: WorkerRequest) => {
   if (message.kind === 'epub') {
-    parentPort?.postMessage(await epub(message.input, message.cover))
+    parentPort?.postMessage(await epub(message.input))
     return
   }
   try {
@@ -50,16 +50,16 @@ parentPort?.on('message', async (message: WorkerRequest) => {
   }
 })
 
-/** Package an EPUB; a failure of the packaging is the edition's error, reported on the source as in the main thread. */
-async function epub(input: EditionInput, cover: Uint8Array): Promise<SerializedEpub> {
-  let makeEpubBook: typeof import('../editions/epub/book.ts').makeEpubBook
+/** Write an EPUB, cover included; a failure of the writer is the edition's error, reported on the source as in the main thread. */
+async function epub(input: EditionInput): Promise<SerializedEpub> {
+  let writeEpub: typeof import('../editions/epub/write-epub.ts').writeEpub
   try {
-    ;({ makeEpubBook } = await import('../editions/epub/book.ts'))
+    ;({ writeEpub } = await import('../editions/epub/write-epub.ts'))
   } catch (error) {
     return { crash: textOf(error) }
   }
   try {
-    return { result: await makeEpubBook(input, cover) }
+    return { result: await writeEpub(input) }
   } catch (error) {
     return { error: textOf(error) }
   }

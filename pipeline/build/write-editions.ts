@@ -1,16 +1,16 @@
 import type { Root } from 'hast'
 import type { VFile } from 'vfile'
-import type { ArticleMeta } from '../common/article.ts'
 import type { EditionName } from '../common/config.ts'
 import { messageSource } from '../common/rules.ts'
 import type { BrowserSession } from '../editions/browser.ts'
 import type { EditionFile, EditionInput, EditionResult, PrintPages } from '../editions/edition.ts'
-import type { EpubBookMaker } from '../editions/epub/write-epub.ts'
+import type { EpubWriter } from '../editions/epub/write-epub.ts'
 
 /**
  * The order editions are written in. The HTML needs no browser, so it is
- * written with the parse, in a worker; the EPUB comes after the PDF because
- * its page-list follows the PDF's pages (see `settleFreshness`).
+ * written with the parse, in a worker; the EPUB needs none either (its cover
+ * is drawn by resvg) but comes after the PDF because its page-list follows
+ * the PDF's pages (see `settleFreshness`). Only the PDF needs the browser.
  */
 const editionOrder: readonly EditionName[] = ['html', 'pdf', 'epub']
 
@@ -18,10 +18,10 @@ const editionOrder: readonly EditionName[] = ['html', 'pdf', 'epub']
 export interface EditionContext {
   /** Every edition of the build, for the HTML page's links to the others. */
   editions: readonly EditionName[]
-  /** The build's one browser, for the PDF and the EPUB's cover; absent in a worker. */
+  /** The build's one browser, for the PDF only; absent in a worker. */
   browser?: () => Promise<BrowserSession>
-  /** Makes the EPUB around its cover: in a worker when the build has a pool; default in this thread. */
-  makeEpubBook?: EpubBookMaker
+  /** Writes the EPUB (cover and book): in a worker when the build has a pool; default `writeEpub` in this thread. */
+  writeEpub?: EpubWriter
 }
 
 /** What `writeEditions` made. */
@@ -42,15 +42,13 @@ export interface WrittenEditions {
  */
 export async function writeEditions(names: readonly EditionName[], input: EditionInput, context: EditionContext, file: VFile): Promise<WrittenEditions> {
   const written: WrittenEditions = { files: [], timings: {} }
-  // The EPUB's cover needs only the metadata: it renders on a second page while the PDF is laid out.
-  const cover = names.includes('epub') && context.browser ? startCover(input.article.meta, input.templatesDir, context.browser) : undefined
   let printPages = input.printPages
   for (const edition of editionOrder) {
     if (!names.includes(edition)) continue
     const started = performance.now()
     try {
       const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root, ...(printPages ? { printPages } : {}) }
-      const result = await writeOne(edition, own, context, cover)
+      const result = await writeOne(edition, own, context)
       for (const warning of result.warnings) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
       written.files.push(...result.files)
       if (result.printPages) written.printPages = printPages = result.printPages
@@ -68,32 +66,17 @@ export async function writeEditions(names: readonly EditionName[], input: Editio
   return written
 }
 
-/** One edition's writer, loaded when first needed (a build of HTML alone never loads the browser's code). */
-async function writeOne(
-  edition: EditionName,
-  input: EditionInput,
-  context: EditionContext,
-  cover: Promise<Uint8Array> | undefined,
-): Promise<EditionResult & { printPages?: PrintPages }> {
+/** One edition's writer, loaded when first needed (a build without a PDF never loads the browser's code). */
+async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext): Promise<EditionResult & { printPages?: PrintPages }> {
   if (edition === 'html') {
     const { writeHtml } = await import('../editions/html/write-html.ts')
     return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }
   }
-  if (!context.browser) throw new Error(`Unexpected ${edition.toUpperCase()} edition without a browser, expected the main thread to write it`)
-  if (edition === 'pdf') {
-    const { writePdf } = await import('../editions/pdf/write-pdf.ts')
-    const pdf = await writePdf(input, await context.browser())
-    return { files: pdf.files, warnings: pdf.warnings, printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
-  }
-  const { writeEpub } = await import('../editions/epub/write-epub.ts')
-  return writeEpub(input, await context.browser(), context.makeEpubBook, cover)
-}
-
-/** The EPUB's cover, rendering; its failure is the EPUB edition's, reported where it is awaited. */
-function startCover(meta: ArticleMeta, templatesDir: string, browser: () => Promise<BrowserSession>): Promise<Uint8Array> {
-  const cover = Promise.all([import('../editions/epub/cover.ts'), browser()]).then(([{ renderCover }, session]) => renderCover(meta, templatesDir, session))
-  cover.catch(() => undefined)
-  return cover
+  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input)
+  if (!context.browser) throw new Error('Unexpected PDF edition without a browser, expected the main thread to write it')
+  const { writePdf } = await import('../editions/pdf/write-pdf.ts')
+  const pdf = await writePdf(input, await context.browser())
+  return { files: pdf.files, warnings: pdf.warnings, printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { templatesDir } from '../../pipeline/build/build.ts'
 import type { EditionInput } from '../../pipeline/editions/edition.ts'
-import { makeEpubBook } from '../../pipeline/editions/epub/book.ts'
+import { writeEpub } from '../../pipeline/editions/epub/write-epub.ts'
 import { runParseStage, type ParseRequest } from '../../pipeline/build/parse-stage.ts'
 import { formatReport } from '../../pipeline/cli/report.ts'
 import { createWorkerPool } from '../../pipeline/build/worker-pool.ts'
@@ -58,24 +58,27 @@ describe('prepare pool (worker threads)', () => {
     }
   }, 120_000)
 
-  it('packages an EPUB in a worker byte for byte as in this thread; past the time limit it rejects with a message, and the pool goes on', async () => {
+  it('writes an EPUB, its cover drawn there, in a worker byte for byte as in this thread; past the time limit it rejects with a message, and the pool goes on', async () => {
     const sourcePath = path.join(projectRoot, 'source', 'tokayev-almaty-visit-2022.md')
     const prepared = await runParseStage(request(sourcePath))
     const input: EditionInput = { tree: prepared.tree!, article: prepared.article!, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch: 1_600_000_000 }
-    const cover = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    const here = await makeEpubBook(structuredClone(input), cover)
-    const there = await pool.makeEpubBook(input, cover)
+    const here = await writeEpub(structuredClone(input))
+    const there = await pool.writeEpub(input)
     expect(there.warnings).toEqual(here.warnings)
     expect(there.files.map((file) => file.path)).toEqual(['doc.epub', 'cover.png'])
     expect(there.files.map((file) => Buffer.from(file.data))).toEqual(here.files.map((file) => Buffer.from(file.data)))
+    // The cover is a real PNG of 1600 × 2560, drawn in the worker.
+    const cover = Buffer.from(there.files[1]!.data)
+    expect(cover.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect([cover.readUInt32BE(16), cover.readUInt32BE(20)]).toEqual([1600, 2560])
     const hurried = createWorkerPool(1, { parseMs: 60_000, epubMs: 1 })
     try {
-      const error = await hurried.makeEpubBook(input, cover).then(
+      const error = await hurried.writeEpub(input).then(
         () => undefined,
         (reason: unknown) => reason,
       )
       expect(error).toBeInstanceOf(Error)
-      expect((error as Error).message).toMatch(/^Unexpected time over \d+ s to package the EPUB, expected less/)
+      expect((error as Error).message).toMatch(/^Unexpected time over \d+ s to write the EPUB, expected less/)
       expect((await hurried.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))).tree).toBeDefined()
     } finally {
       await hurried.close()
