@@ -11,23 +11,38 @@ export interface FrontMatterBlock extends YamlBlock {
   end: number
 }
 
+/** Found at the top, but never closed: `at` is the offset of the line that ended it, if one did. */
+export interface UnclosedFrontMatter {
+  unclosed: true
+  /** The `--- name:sidebar` style line (webgen's multi-block pages) that stands where the closing fence should. */
+  endedBy?: { line: string; offset: number }
+}
+
 const openFence = /^---[ \t]*\r?\n/
-const closeFence = /^(?:---|\.\.\.)[ \t]*$/m
+/** A line opening with a YAML document marker: `---` or `...`, alone or followed by text. */
+const markerLine = /^(?:---|\.\.\.)(?:[ \t].*)?$/m
+const bareFence = /^(?:---|\.\.\.)[ \t]*$/
 
 /**
  * Find YAML front matter: `---` on the first line, closed by `---` or `...`
- * (a YAML document end). A block whose YAML is not a mapping is not front
- * matter: a leading `---` can be a thematic break, as in the markdown-it sample.
+ * (a YAML document end) alone on a later line. A block whose YAML is not a
+ * mapping is not front matter: a leading `---` can be a thematic break, as in
+ * the markdown-it sample. A mapping never closed, or one ended by a marker
+ * line with text after it (webgen's `--- name:sidebar`), is `unclosed`: as
+ * pandoc and GitHub do, its opening `---` is then a thematic break and the
+ * rest text.
  */
-export function findFrontMatter(text: string): FrontMatterBlock | 'unclosed' | undefined {
+export function findFrontMatter(text: string): FrontMatterBlock | UnclosedFrontMatter | undefined {
   const open = openFence.exec(text)
   if (!open) return undefined
   const start = open[0].length
   const rest = text.slice(start)
-  const close = closeFence.exec(rest)
-  if (!close) return looksLikeMapping(rest) ? 'unclosed' : undefined
+  const close = markerLine.exec(rest)
+  if (!close) return looksLikeMapping(rest) ? { unclosed: true } : undefined
   const body = rest.slice(0, close.index)
   if (!looksLikeMapping(body)) return undefined
+  const line = close[0].replace(/\r$/, '')
+  if (!bareFence.test(line)) return { unclosed: true, endedBy: { line, offset: start + close.index } }
   const lineEnd = text.indexOf('\n', start + close.index)
   return { text: body, offset: start, end: lineEnd === -1 ? text.length : lineEnd + 1 }
 }

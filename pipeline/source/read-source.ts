@@ -41,8 +41,13 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
 
   const block = findFrontMatter(text)
   let matter: ReturnType<typeof readFrontMatter> = {}
-  if (block === 'unclosed') {
-    report(file, 0, 'Unexpected front matter with no closing fence, expected `---` or `...` on its own line after it', 'frontmatter-unclosed')
+  if (block && 'unclosed' in block) {
+    const why = block.endedBy ? `ended by \`${block.endedBy.line.slice(0, 60)}\` on line ${location(file).toPoint(block.endedBy.offset)?.line}` : 'with no closing fence'
+    file.message(`Unexpected front matter ${why}, expected \`---\` or \`...\` alone on a line after it; the opening \`---\` is read as a thematic break and what follows as text`, {
+      place: { line: 1, column: 1 },
+      ruleId: 'frontmatter-unclosed',
+      source: messageSource,
+    })
   } else if (block) {
     matter = readFrontMatter(file, block)
     text = blankOut(text, 0, block.end)
@@ -55,7 +60,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
     message.fatal = true
   }
 
-  const multiMarkdown = block ? {} : readMultiMarkdownMeta(text)
+  const multiMarkdown = block && !('unclosed' in block) ? {} : readMultiMarkdownMeta(text)
   if (multiMarkdown.lines && !file.messages.some((m) => m.fatal)) {
     file.message(
       `Unexpected MultiMarkdown metadata (\`${multiMarkdown.lines[0]?.slice(0, 100)}\`), expected YAML front matter between \`---\` fences; its title and author are used and its lines are kept as text`,

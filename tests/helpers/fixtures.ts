@@ -169,7 +169,7 @@ export async function runFixture(plugin: string, name: string, options: RunOptio
   const file = new VFile({ path: inputPath, value: text })
   let fields: { lang?: string | undefined; title?: string | undefined } = {}
   const block = isHtml ? undefined : findFrontMatter(text)
-  if (block === 'unclosed') throw new Error(`${path.relative(projectRoot, inputPath)}: front matter with no closing fence`)
+  if (block && 'unclosed' in block) throw new Error(`${path.relative(projectRoot, inputPath)}: front matter with no closing fence`)
   if (block) {
     fields = readFrontMatter(file, block) ?? {}
     text = blankOut(text, 0, block.end)

@@ -65,11 +65,20 @@ describe('front matter', () => {
     expect(places(file)).toEqual(['5:5 frontmatter-field !'])
   })
 
-  it('reports unclosed front matter as fatal: no edition', async () => {
+  it('reads unclosed front matter as a thematic break and text, with a warning: the body is built', async () => {
     const input = await source('---\ntitle: Hi\nlang: en\n\nBody never closed.\n')
-    const file = await readSource(input)
-    expect(places(file)).toEqual(['1:1 frontmatter-unclosed !'])
-    expect((await parseSource(input)).tree).toBeUndefined()
+    const { file, tree } = await parseSource(input)
+    expect(places(file)).toEqual(['1:1 frontmatter-unclosed', '1:1 lang-guessed'])
+    expect(file.messages[0]?.reason).toContain('no closing fence')
+    expect(tree && toHtml(tree)).toBe('<hr>\n<p>title: Hi\nlang: en</p>\n<p>Body never closed.</p>')
+  })
+
+  it('reads a webgen multi-block page (`--- name:sidebar`) as a thematic break and text, even with a later `---`', async () => {
+    const input = await source('---\ntitle: Page\n--- name:sidebar\nSide.\n--- name:content\n\nBody.\n\n---\n\nEnd.\n')
+    const { file, tree } = await parseSource(input)
+    expect(places(file)).toEqual(['1:1 frontmatter-unclosed', '1:1 lang-guessed'])
+    expect(file.messages[0]?.reason).toContain('`--- name:sidebar` on line 3')
+    expect(tree && toHtml(tree)).toBe('<hr>\n<p>title: Page\n--- name:sidebar\nSide.\n--- name:content</p>\n<p>Body.</p>\n<hr>\n<p>End.</p>')
   })
 
   it('treats a leading `---` that is no mapping as a thematic break, keeping the text', async () => {
