@@ -11,6 +11,7 @@ import { rehypeAlignClasses } from '../plugins/rehype-align-classes.ts'
 import { rehypeContentModel } from '../plugins/rehype-content-model.ts'
 import { rehypeEmptyHeadings } from '../plugins/rehype-empty-headings.ts'
 import { rehypeEmptyLinks } from '../plugins/rehype-empty-links.ts'
+import { rehypeEncodeUrls } from '../plugins/rehype-encode-urls.ts'
 import { rehypeFillPositions } from '../plugins/rehype-fill-positions.ts'
 import { rehypeFlagUnsafe } from '../plugins/rehype-flag-unsafe.ts'
 import { rehypeFootnoteIds } from '../plugins/rehype-footnote-ids.ts'
@@ -38,7 +39,7 @@ import type { ArticleMeta } from '../common/article.ts'
  * the source folder unlinked → unsafe HTML reported → sanitized → content
  * model repaired → empty headings removed → alignment as classes → ASCII
  * footnote ids → glossary section → unique ids → heading ids and outline →
- * offline images → empty links → link check.
+ * offline images → empty links → link check → addresses written as valid URLs.
  */
 export function createProcessor(lang: string) {
   const strings = uiStrings(lang)
@@ -70,6 +71,7 @@ export function createProcessor(lang: string) {
     .use(rehypeImages)
     .use(rehypeEmptyLinks)
     .use(rehypeLinkCheck)
+    .use(rehypeEncodeUrls)
 }
 
 /** Result of processing one source. */

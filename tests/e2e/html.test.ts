@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Element, Root } from 'hast'
@@ -9,19 +9,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildReport } from '../../pipeline/build/build.ts'
 import { defaultBuildOptions } from '../../pipeline/common/config.ts'
 import { articlePath, corpus, seedPath } from '../helpers/corpus.ts'
-import { duplicateIds, parseHtml, unresolvedFragments, validateHtml } from '../helpers/html.ts'
+import { fixtureCases, fixturesDir } from '../helpers/fixtures.ts'
+import { duplicateIds, parseHtml, unresolvedFragments, validateHtml, validateWithNu } from '../helpers/html.ts'
 import { missingWords, renderedWords, sourceWords } from '../helpers/words.ts'
 
 let out: string
 let result: BuildReport
 const slugOf = (name: string) => path.basename(name).replace(/\.md$/i, '').toLowerCase()
 
+/** Plugins whose fixture cases are also built as pages: raw HTML found in the wild. */
+const builtFixtures = ['rehype-encode-urls']
+/** Slugs of the pages built from fixture cases (`<plugin>-<case>`). */
+const fixtureSlugs: string[] = []
+
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'offprint-html-'))
-  result = await build({ ...defaultBuildOptions, paths: [articlePath, ...Object.values(corpus)], out, editions: ['html'] })
+  const fixtureSources = path.join(out, '.fixtures')
+  await mkdir(fixtureSources)
+  const paths: string[] = []
+  for (const plugin of builtFixtures) {
+    for (const name of fixtureCases(plugin)) {
+      const slug = `${plugin}-${name}`
+      paths.push(path.join(fixtureSources, `${slug}.md`))
+      fixtureSlugs.push(slug)
+      await copyFile(path.join(fixturesDir, plugin, name, 'input.md'), path.join(fixtureSources, `${slug}.md`))
+    }
+  }
+  result = await build({ ...defaultBuildOptions, paths: [articlePath, ...Object.values(corpus), ...paths], out: path.join(out, 'site'), editions: ['html'] })
+  out = path.join(out, 'site')
 })
 afterAll(async () => {
-  await rm(out, { recursive: true, force: true })
+  await rm(path.dirname(out), { recursive: true, force: true })
 })
 
 async function page(slug: string): Promise<{ html: string; tree: Root }> {
@@ -145,5 +163,38 @@ describe('HTML edition of the corpus', () => {
     const { tree } = await page('readme')
     expect(selectAll('a[href="#жоба-туралы"]', tree).length).toBeGreaterThan(0)
     expect(unresolvedFragments(tree)).toEqual([])
+  })
+})
+
+describe('HTML edition: the W3C Nu checker', () => {
+  // One Java run for every page: the JVM starts slowly.
+  it('finds no error in the article, the corpus pages, the site index and the pages built from fixtures', async () => {
+    const slugs = ['tokayev-almaty-visit-2022', ...Object.values(corpus).map(slugOf), ...fixtureSlugs]
+    const found = await validateWithNu([...slugs.map((slug) => path.join(out, slug, 'index.html')), path.join(out, 'index.html')])
+    expect([...found.values()].flat()).toEqual([])
+    expect(found.size).toBe(slugs.length + 1)
+  })
+})
+
+describe('HTML edition of raw HTML found in the wild (fixture pages)', () => {
+  it('builds each fixture page, valid for html-validate too', async () => {
+    for (const slug of fixtureSlugs) {
+      expect(
+        result.built.find((entry) => entry.slug === slug),
+        `${slug} was built`,
+      ).toBeDefined()
+      expect(await validateHtml((await page(slug)).html, `${slug}/index.html`)).toEqual([])
+    }
+  })
+
+  it('writes addresses as valid URLs that still lead where they did', async () => {
+    const { tree } = await page('rehype-encode-urls-raw-html')
+    const hrefs = selectAll('article a[href]', tree).map((a) => String(a.properties.href))
+    expect(hrefs).toContain('https://www.facebook.com/sharer.php?s=100&p%5Btitle%5D=A%7CB&p%5Burl%5D=%7Bx%7D%5Ey')
+    expect(hrefs).toContain('https://example.org/my%20notes.html')
+    // The browser reads the written and the encoded address as the same URL.
+    expect(new URL('https://example.org/my%20notes.html').href).toBe(new URL('https://example.org/my notes.html').href)
+    const encoded = await page('rehype-encode-urls-already-encoded')
+    expect(selectAll('article a[href]', encoded.tree).map((a) => String(a.properties.href))).toContain('https://example.org/a%20b%5B1%5D?q=%7Cx%7C')
   })
 })

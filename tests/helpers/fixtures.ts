@@ -21,6 +21,7 @@ import { rehypeAlignClasses } from '../../pipeline/plugins/rehype-align-classes.
 import { rehypeContentModel } from '../../pipeline/plugins/rehype-content-model.ts'
 import { rehypeEmptyHeadings } from '../../pipeline/plugins/rehype-empty-headings.ts'
 import { rehypeEmptyLinks } from '../../pipeline/plugins/rehype-empty-links.ts'
+import { rehypeEncodeUrls } from '../../pipeline/plugins/rehype-encode-urls.ts'
 import { rehypeFillPositions } from '../../pipeline/plugins/rehype-fill-positions.ts'
 import { rehypeFlagUnsafe } from '../../pipeline/plugins/rehype-flag-unsafe.ts'
 import { rehypeFootnoteIds } from '../../pipeline/plugins/rehype-footnote-ids.ts'
@@ -103,6 +104,7 @@ const plugins: Record<string, PluggableList[number]> = {
   'rehype-images': rehypeImages,
   'rehype-empty-links': rehypeEmptyLinks,
   'rehype-link-check': rehypeLinkCheck,
+  'rehype-encode-urls': rehypeEncodeUrls,
 }
 /** The processor's order of stages (`pipeline/source/parse-source.ts`). */
 const order = Object.keys(plugins)
