@@ -9,6 +9,7 @@ import type { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
 import { rehypeAlignClasses } from '../plugins/rehype-align-classes.ts'
 import { rehypeContentModel } from '../plugins/rehype-content-model.ts'
+import { rehypeDropFormControls } from '../plugins/rehype-drop-form-controls.ts'
 import { rehypeEmptyHeadings } from '../plugins/rehype-empty-headings.ts'
 import { rehypeEmptyLinks } from '../plugins/rehype-empty-links.ts'
 import { rehypeEncodeUrls } from '../plugins/rehype-encode-urls.ts'
@@ -36,7 +37,7 @@ import type { ArticleMeta } from '../common/article.ts'
  * The one processor every edition uses, in this order: Markdown (front matter
  * already read by `source.ts`) → GFM → nesting limit → footnote check →
  * glossary links → hast → raw HTML parsed → positions filled in → links out of
- * the source folder unlinked → unsafe HTML reported → sanitized → content
+ * the source folder unlinked → form controls dropped → unsafe HTML reported → sanitized → content
  * model repaired → empty headings removed → alignment as classes → ASCII
  * footnote ids → glossary section → unique ids → heading ids and outline →
  * offline images → empty links → link check → addresses written as valid URLs.
@@ -59,6 +60,7 @@ export function createProcessor(lang: string) {
     .use(rehypeRaw)
     .use(rehypeFillPositions)
     .use(rehypeLocalLinks)
+    .use(rehypeDropFormControls)
     .use(rehypeFlagUnsafe, sanitizeSchema)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeContentModel)

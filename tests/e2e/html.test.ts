@@ -18,7 +18,7 @@ let result: BuildReport
 const slugOf = (name: string) => path.basename(name).replace(/\.md$/i, '').toLowerCase()
 
 /** Plugins whose fixture cases are also built as pages: raw HTML found in the wild. */
-const builtFixtures = ['rehype-encode-urls']
+const builtFixtures = ['rehype-encode-urls', 'rehype-drop-form-controls']
 /** Slugs of the pages built from fixture cases (`<plugin>-<case>`). */
 const fixtureSlugs: string[] = []
 
@@ -196,5 +196,14 @@ describe('HTML edition of raw HTML found in the wild (fixture pages)', () => {
     expect(new URL('https://example.org/my%20notes.html').href).toBe(new URL('https://example.org/my notes.html').href)
     const encoded = await page('rehype-encode-urls-already-encoded')
     expect(selectAll('article a[href]', encoded.tree).map((a) => String(a.properties.href))).toContain('https://example.org/a%20b%5B1%5D?q=%7Cx%7C')
+  })
+
+  it('drops form controls, keeping their text, and keeps task-list checkboxes', async () => {
+    const controls = await page('rehype-drop-form-controls-controls')
+    expect(selectAll('form, input, button, select, option, textarea, label, fieldset, legend, meter', controls.tree)).toEqual([])
+    const text = toString(select('article', controls.tree) as Element)
+    for (const words of ['Search the docs', 'Go', 'stable', 'nightly', 'Write your notes here', 'Shipping', 'Express']) expect(text).toContain(words)
+    const tasks = await page('rehype-drop-form-controls-task-lists')
+    expect(selectAll('li.task-list-item input[type=checkbox]', tasks.tree)).toHaveLength(4)
   })
 })

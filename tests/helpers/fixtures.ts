@@ -19,6 +19,7 @@ import { slugForFile } from '../../pipeline/common/slug.ts'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
 import { rehypeAlignClasses } from '../../pipeline/plugins/rehype-align-classes.ts'
 import { rehypeContentModel } from '../../pipeline/plugins/rehype-content-model.ts'
+import { rehypeDropFormControls } from '../../pipeline/plugins/rehype-drop-form-controls.ts'
 import { rehypeEmptyHeadings } from '../../pipeline/plugins/rehype-empty-headings.ts'
 import { rehypeEmptyLinks } from '../../pipeline/plugins/rehype-empty-links.ts'
 import { rehypeEncodeUrls } from '../../pipeline/plugins/rehype-encode-urls.ts'
@@ -92,6 +93,7 @@ const plugins: Record<string, PluggableList[number]> = {
   'remark-glossary': remarkGlossary,
   'rehype-fill-positions': rehypeFillPositions,
   'rehype-local-links': rehypeLocalLinks,
+  'rehype-drop-form-controls': rehypeDropFormControls,
   'rehype-flag-unsafe': [rehypeFlagUnsafe, sanitizeSchema],
   'rehype-sanitize': [rehypeSanitize, sanitizeSchema],
   'rehype-content-model': rehypeContentModel,
