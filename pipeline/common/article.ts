@@ -20,6 +20,8 @@ export interface ArticleMeta {
   description?: string
   keywords: string[]
   paper: 'A4' | 'Letter'
+  /** `false` when the front matter turns TeX math off (`$…$` stays text); absent: math is on. */
+  math?: false
   license?: string
   /** True when the title came from the document's own first `h1`. */
   titleFromContent: boolean

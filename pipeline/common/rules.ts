@@ -29,6 +29,7 @@ export const ruleIds = [
   'image-invalid', // a local image that is corrupt, not of the type its name says, or an SVG with scripts or external references
   'html-removed', // raw HTML that was removed as unsafe
   'html-invalid', // raw HTML where HTML does not allow it (a block in a heading): its tags removed, its content kept
+  'math-invalid', // TeX math that does not parse: its source is shown as code
   'lang-guessed', // no `lang`: the language was guessed from the script
   'edition-failed', // an edition writer failed (PDF, EPUB, HTML)
   'timeout', // a stage hit its time limit

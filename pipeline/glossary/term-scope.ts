@@ -10,6 +10,7 @@ const termFreePlaces = [
   { place: 'headings', mdast: ['heading'], hast: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'] },
   { place: 'links', mdast: ['link', 'linkReference', 'definition'], hast: ['a'] },
   { place: 'code', mdast: ['inlineCode', 'code'], hast: ['code', 'pre', 'kbd', 'samp'] },
+  { place: 'math', mdast: ['inlineMath', 'math'], hast: ['math'] },
   { place: 'raw HTML', mdast: ['html'], hast: ['script', 'style'] },
   { place: 'images', mdast: ['image', 'imageReference'], hast: ['img'] },
   // In the HTML tree a footnote is the notes section, or (in print) a note moved to its call.

@@ -29,6 +29,8 @@ export const frontMatterSchema = z
     keywords: z.array(text).optional(),
     /** Paper size for the PDF edition; default `A4`. */
     paper: z.enum(paperSizes).optional(),
+    /** TeX math between dollars; default true. `false` leaves every `$` as text. */
+    math: z.boolean().optional(),
     /** Licence or rights statement, shown in every edition. */
     license: text.optional(),
     rights: text.optional(),

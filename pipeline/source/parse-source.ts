@@ -5,7 +5,7 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
 import { rehypeAlignClasses } from '../plugins/rehype-align-classes.ts'
 import { rehypeContentModel } from '../plugins/rehype-content-model.ts'
@@ -20,6 +20,11 @@ import { rehypeGlossarySection } from '../plugins/rehype-glossary-section.ts'
 import { rehypeHeadingIds } from '../plugins/rehype-heading-ids.ts'
 import { rehypeImages } from '../plugins/rehype-images.ts'
 import { rehypeLocalLinks } from '../plugins/rehype-local-links.ts'
+import { rehypeHighlightCode } from '../plugins/rehype-highlight-code.ts'
+import { rehypeMathml } from '../plugins/rehype-mathml.ts'
+import { remarkProseDollars } from '../plugins/remark-prose-dollars.ts'
+import { maskProseDollars } from '../common/prose-dollars.ts'
+import remarkMath from 'remark-math'
 import { rehypeLinkCheck } from '../plugins/rehype-link-check.ts'
 import { rehypeUniqueIds } from '../plugins/rehype-unique-ids.ts'
 import { remarkFootnoteCheck } from '../plugins/remark-footnote-check.ts'
@@ -40,13 +45,17 @@ import type { ArticleMeta } from '../common/article.ts'
  * the source folder unlinked → form controls dropped → unsafe HTML reported → sanitized → content
  * model repaired → empty headings removed → alignment as classes → ASCII
  * footnote ids → glossary section → unique ids → heading ids and outline →
- * offline images → empty links → link check → addresses written as valid URLs.
+ * offline images → empty links → link check → addresses written as valid URLs
+ * → TeX math as MathML (unless `math: false`) → code blocks coloured. With
+ * math on, remark-math reads `$…$` and `$$…$$` right after GFM.
  */
-export function createProcessor(lang: string) {
+export function createProcessor(lang: string, options: { math?: boolean } = {}) {
   const strings = uiStrings(lang)
+  const math = options.math ?? true
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(math ? [remarkMath, remarkProseDollars] : [])
     .use(remarkNestingLimit)
     .use(remarkFootnoteCheck)
     .use(remarkGlossary)
@@ -74,6 +83,8 @@ export function createProcessor(lang: string) {
     .use(rehypeEmptyLinks)
     .use(rehypeLinkCheck)
     .use(rehypeEncodeUrls)
+    .use(math ? [rehypeMathml] : [])
+    .use(rehypeHighlightCode)
 }
 
 /** Result of processing one source. */
@@ -92,9 +103,13 @@ export async function parseSource(sourcePath: string, glossary: GlossaryEntry[] 
   const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
   if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
   file.data.glossary = glossary
-  const processor = createProcessor(file.data.article?.meta.lang ?? 'en')
+  const math = file.data.article?.meta.math !== false
+  const processor = createProcessor(file.data.article?.meta.lang ?? 'en', { math })
   try {
-    return { file, tree: (await processor.run(processor.parse(file), file)) as Root }
+    // Dollars in prose are hidden from remark-math while parsing (see common/prose-dollars.ts); positions stay those of `file`.
+    const masked = math ? maskProseDollars(String(file.value)) : undefined
+    const tree = processor.parse(masked === undefined ? file : new VFile({ path: file.path, value: masked }))
+    return { file, tree: (await processor.run(tree, file)) as Root }
   } catch (error) {
     // `file.fail` in a plugin has put its message on the file already.
     if (!file.messages.includes(error as VFileMessage)) reportFailure(file, error)

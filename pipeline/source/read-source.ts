@@ -87,6 +87,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
     lang,
     keywords: fields.keywords ?? [],
     paper: fields.paper ?? options.paper,
+    ...(fields.math === false ? { math: false as const } : {}),
     titleFromContent: false,
     ...(fields.subtitle ? { subtitle: fields.subtitle } : {}),
     ...(fields.publisher ? { publisher: fields.publisher } : {}),

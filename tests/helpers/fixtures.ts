@@ -34,6 +34,11 @@ import { rehypeLocalLinks } from '../../pipeline/plugins/rehype-local-links.ts'
 import { rehypeUniqueIds } from '../../pipeline/plugins/rehype-unique-ids.ts'
 import { remarkFootnoteCheck } from '../../pipeline/plugins/remark-footnote-check.ts'
 import { remarkGlossary } from '../../pipeline/plugins/remark-glossary.ts'
+import { remarkProseDollars } from '../../pipeline/plugins/remark-prose-dollars.ts'
+import { rehypeMathml } from '../../pipeline/plugins/rehype-mathml.ts'
+import { rehypeHighlightCode } from '../../pipeline/plugins/rehype-highlight-code.ts'
+import { maskProseDollars } from '../../pipeline/common/prose-dollars.ts'
+import remarkMath from 'remark-math'
 import { remarkNestingLimit } from '../../pipeline/plugins/remark-nesting-limit.ts'
 import { blankOut, findFrontMatter, readFrontMatter } from '../../pipeline/source/front-matter.ts'
 import { sanitizeSchema } from '../../pipeline/source/sanitize-schema.ts'
@@ -88,6 +93,7 @@ export const fixturesDir = path.join(projectRoot, 'tests', 'fixtures')
 
 /** The plugins a case may run, by file name, with the options the processor gives them. */
 const plugins: Record<string, PluggableList[number]> = {
+  'remark-prose-dollars': remarkProseDollars,
   'remark-nesting-limit': remarkNestingLimit,
   'remark-footnote-check': remarkFootnoteCheck,
   'remark-glossary': remarkGlossary,
@@ -107,6 +113,8 @@ const plugins: Record<string, PluggableList[number]> = {
   'rehype-empty-links': rehypeEmptyLinks,
   'rehype-link-check': rehypeLinkCheck,
   'rehype-encode-urls': rehypeEncodeUrls,
+  'rehype-mathml': rehypeMathml,
+  'rehype-highlight-code': rehypeHighlightCode,
 }
 /** The processor's order of stages (`pipeline/source/parse-source.ts`). */
 const order = Object.keys(plugins)
@@ -196,9 +204,12 @@ export async function runFixture(plugin: string, name: string, options: RunOptio
   } else {
     const remark = chain.filter((each) => each.startsWith('remark-'))
     const rehype = chain.filter((each) => !each.startsWith('remark-'))
-    const processor = unified().use(remarkParse).use(remarkGfm).use(use(remark)).use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    // remark-math as the processor has it (math on by default); prose dollars are hidden from it while
+    // parsing when the case runs remark-prose-dollars, which swaps them back.
+    const processor = unified().use(remarkParse).use(remarkGfm).use(remarkMath).use(use(remark)).use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     if (rehype.length > 0) processor.use(rehypeRaw).use(use(rehype))
-    tree = (await processor.run(processor.parse(file), file)) as Root
+    const masked = chain.includes('remark-prose-dollars') ? maskProseDollars(text) : undefined
+    tree = (await processor.run(processor.parse(masked === undefined ? file : new VFile({ path: inputPath, value: masked })), file)) as Root
   }
   lines.push(...formatMessages(file))
   const html = toHtml(options.positions ? withPositions(tree) : tree, { allowDangerousHtml: true })

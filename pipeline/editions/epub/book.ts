@@ -11,6 +11,7 @@ import { zipEpub, type ContentDocument, type PackagedResource } from './zip.ts'
 import { toXhtmlFragment } from './xhtml.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 import { mediaTypeOf } from '../../source/image-check.ts'
+import { select } from 'hast-util-select'
 
 /**
  * The EPUB edition's CPU work, without the browser: XHTML of the article and
@@ -31,13 +32,17 @@ export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Prom
   const navigation = bookNavigation(article, bodies.glossary !== undefined)
   const printEdition = bodies.pages.length > 0 ? input.printPages?.file : undefined
   const paged = printEdition !== undefined
-  const book = packageMetadata(article.slug, meta, input.epoch, { images: bodies.images, notes: article.notes.length > 0, ...(paged ? { printEdition } : {}) })
+  // MathML in the text (footnotes included): the document's `mathml` property and the book's accessibility feature.
+  const math = select('math', bodies.text) !== undefined
+  const book = packageMetadata(article.slug, meta, input.epoch, { images: bodies.images, notes: article.notes.length > 0, math, ...(paged ? { printEdition } : {}) })
   const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
   const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all([
     ...['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs'].map(template),
     editionStylesheet(templatesDir, 'epub.css'),
   ])
-  const documents: ContentDocument[] = [{ id: 'text', filename: textFile, title: meta.title, body: toXhtmlFragment(bodies.text), content: '' }]
+  const documents: ContentDocument[] = [
+    { id: 'text', filename: textFile, title: meta.title, ...(math ? { properties: 'mathml' } : {}), body: toXhtmlFragment(bodies.text), content: '' },
+  ]
   if (bodies.glossary) {
     documents.push({ id: 'glossary', filename: glossaryFile, title: uiStrings(meta.lang).glossary, properties: 'glossary', body: toXhtmlFragment(bodies.glossary), content: '' })
   }

@@ -56,6 +56,8 @@ export interface ContentFacts {
   images: ImageFacts
   /** Whether the book has footnotes. */
   notes: boolean
+  /** Whether the text holds MathML. */
+  math?: boolean
   /** The PDF file whose page numbers the page-list and page-break markers give; undefined: no page-list. */
   printEdition?: string
 }
@@ -93,10 +95,12 @@ function accessibility(facts: ContentFacts, source: string | undefined): Accessi
   const features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', 'ARIA']
   if (visual && described) features.push('alternativeText')
   if (source) features.push('pageBreakMarkers', 'pageNavigation')
+  if (facts.math) features.push('MathML')
   const summary = [
     'Text with a navigable table of contents and headings in document order;',
     ...(facts.notes ? ['footnotes are linked both ways and open as pop-ups on readers that support it;'] : []),
     'the styles leave typeface, size and colours to the reader.',
+    ...(facts.math ? ['Mathematics is MathML, with its TeX source as an annotation.'] : []),
     ...(facts.printEdition ? [`Page numbers and page breaks are those of the PDF edition (${facts.printEdition}), listed in a page-list.`] : []),
     !visual ? 'There are no images.' : described ? 'Every image has a text alternative.' : `${images.withoutAlt} of ${images.count} images lack a text alternative.`,
     'No hazards.',

@@ -14,8 +14,19 @@ import { toXml } from 'xast-util-to-xml'
 export function toXhtmlFragment(node: Element): string {
   const tree = toXast(node)
   if (tree.type === 'element') delete tree.attributes.xmlns
+  declareMathml(tree)
   escapeText(tree)
   return toXml(tree, { allowDangerousXml: true, closeEmptyElements: true })
+}
+
+/** MathML's own namespace on each `<math>` (hast keeps no MathML space), so its attributes are read as MathML's. */
+function declareMathml(node: XastNodes): void {
+  if (node.type !== 'element' && node.type !== 'root') return
+  if (node.type === 'element' && node.name === 'math') {
+    node.attributes = { xmlns: 'http://www.w3.org/1998/Math/MathML', ...node.attributes }
+    return
+  }
+  for (const child of node.children) declareMathml(child)
 }
 
 /** Text → XML with the predefined entities, as a `raw` node the serializer keeps. */

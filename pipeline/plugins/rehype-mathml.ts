@@ -1,0 +1,49 @@
+import type { Element, ElementContent, Root } from 'hast'
+import { fromHtml } from 'hast-util-from-html'
+import { toString } from 'hast-util-to-string'
+import temml from 'temml'
+import { SKIP, visit } from 'unist-util-visit'
+import type { VFile } from 'vfile'
+import { messageSource } from '../common/rules.ts'
+
+/**
+ * Typeset TeX math as MathML with temml: remark-math's
+ * `<code class="language-math">` (inline) and `<pre><code
+ * class="language-math">` (display) become `<math>`, with the TeX kept as
+ * its `application/x-tex` annotation. TeX that does not parse is a
+ * `math-invalid` warning at its place, and its source stays visible as code:
+ * math is never dropped.
+ */
+export function rehypeMathml() {
+  return function (tree: Root, file: VFile): void {
+    visit(tree, 'element', (node, index, parent) => {
+      if (!parent || index === undefined) return undefined
+      const display = node.tagName === 'pre' && isMath(node.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code'))
+      if (!display && !(node.tagName === 'code' && isMath(node))) return undefined
+      const tex = toString(node)
+      let math: ElementContent | undefined
+      try {
+        const markup = temml.renderToString(tex, { displayMode: display, annotate: true, throwOnError: true, trust: false })
+        math = fromHtml(markup, { fragment: true }).children.find((child): child is Element => child.type === 'element' && child.tagName === 'math')
+      } catch (error) {
+        file.message(
+          `Unexpected TeX \`${tex.length > 80 ? `${tex.slice(0, 80)}…` : tex}\` that does not parse (${(error as Error).message.trim()}), expected valid TeX math; it is shown as code`,
+          {
+            ...(node.position ? { place: node.position } : {}),
+            ruleId: 'math-invalid',
+            source: messageSource,
+          },
+        )
+        return SKIP
+      }
+      if (!math) return SKIP
+      parent.children[index] = math
+      return SKIP
+    })
+  }
+}
+
+function isMath(node: Element | undefined): boolean {
+  const classes = node?.properties.className
+  return Array.isArray(classes) && classes.includes('language-math')
+}
