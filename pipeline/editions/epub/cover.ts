@@ -26,8 +26,8 @@ const descent = 0.293
 const leastTitle = 24
 /** Ideographs, kana and Hangul. */
 const cjkLetter = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u
-/** How far right of its origin a CJK character's ink may start, at most (em). */
-const cjkBearing = 0.15
+/** How far left and right of its origin a CJK letter's ink may start (em). */
+const cjkBearing = [0.02, 0.15] as const
 /** Least space between the blocks at the top and the publisher and date at the foot. */
 const footGap = 48
 
@@ -74,10 +74,10 @@ export function coverLayout(meta: ArticleMeta): { svg: string; lines: CoverLine[
     // Ideographs, kana and Hangul fill their em box alike; the rest (CJK punctuation included) is measured alone.
     (grapheme) => !cjkLetter.test(grapheme) && !/^\s+$/u.test(grapheme),
   )
-  type Setter = (block: Block, i: number, size: number, maxLines: number, y: number) => CoverLine[]
+  type Setter = (block: Block, i: number, size: number, maxLines: number) => CoverLine[]
   const layout = (setBlock: Setter): CoverLine[] => {
     // The foot, from the bottom up.
-    const footLines = foot.map((block, i) => setBlock(block, top.length + i, block.size, block.maxLines, 0))
+    const footLines = foot.map((block, i) => setBlock(block, top.length + i, block.size, block.maxLines))
     const footHeight = foot.reduce((sum, block, i) => sum + block.gap + (footLines[i]?.length ?? 0) * block.lineHeight * block.size, 0)
     let y = coverDesign.bottom - footHeight
     const placedFoot = foot.flatMap((block, i) => {
@@ -87,20 +87,26 @@ export function coverLayout(meta: ArticleMeta): { svg: string; lines: CoverLine[
       return lines
     })
     const room = coverDesign.bottom - footHeight - footGap - (coverDesign.top + coverDesign.rule.height + coverDesign.rule.below)
-    return [...setTop(top, room, (block, i, size, maxLines) => setBlock(block, i, size, maxLines, 0)), ...placedFoot]
+    return [...setTop(top, room, setBlock), ...placedFoot]
   }
-  const set = (block: Block, i: number, size: number, maxLines: number, y: number, narrower: number): CoverLine[] => {
+  /** Block `i`'s lines at `size`, each `y` its baseline below the block's top. */
+  const set = (block: Block, i: number, size: number, maxLines: number, narrower: number): CoverLine[] => {
     const { ink: own, bearing } = ink[i] as BlockInk
     const chars = graphemes[i] as string[]
-    // A CJK character, not measured alone, sits inside its em box: its ink starts at most `cjkBearing` right of its origin.
-    const bearingOf = (start: number): number => bearing.get(chars[start] as string) ?? cjkBearing
+    // How far left of the line's origin its ink reaches, and then how far right of the margin it starts.
+    // A CJK letter, not measured alone, sits in its em box: its ink starts between `cjkBearing` left and right.
+    const reach = (start: number): number => Math.max(0, -(bearing.get(chars[start] as string) ?? -cjkBearing[0]))
+    const lead = (start: number): number => {
+      const measured = bearing.get(chars[start] as string)
+      return measured === undefined ? cjkBearing[0] + cjkBearing[1] : Math.max(0, measured)
+    }
     const measure = (coverDesign.right - coverDesign.left - narrower) / size
     const ellipsis = inkWidthOf(own, chars.length + 1, chars.length + 2) + 0.1
-    return fitLines(chars, own, (start) => Math.max(0, bearingOf(start)), measure, maxLines, ellipsis).map((line, n) => ({
+    return fitLines(chars, own, lead, measure, maxLines, ellipsis).map((line, n) => ({
       text: chars.slice(line.start, line.end).join('') + (line.ellipsis ? '…' : ''),
       // A line whose first glyph reaches left of its origin (a `J`'s hook) moves right by as much.
-      x: coverDesign.left + Math.max(0, -bearingOf(line.start)) * size,
-      y: y + n * block.lineHeight * size + size * (block.lineHeight / 2 + (ascent - descent) / 2),
+      x: coverDesign.left + reach(line.start) * size,
+      y: n * block.lineHeight * size + size * (block.lineHeight / 2 + (ascent - descent) / 2),
       size,
       style: block.style,
     }))
@@ -108,7 +114,7 @@ export function coverLayout(meta: ArticleMeta): { svg: string; lines: CoverLine[
   let narrower = 0
   let lines: CoverLine[] = []
   for (let attempt = 0; attempt < 6; attempt++) {
-    if (lines.length === 0) lines = layout((block, i, size, maxLines, y) => set(block, i, size, maxLines, y, narrower))
+    if (lines.length === 0) lines = layout((block, i, size, maxLines) => set(block, i, size, maxLines, narrower))
     const svg = coverSvg(lines, lang)
     // The tree that is checked is the one drawn.
     const resvg = new Resvg(svg, { font: fonts, languages: [lang], fitTo: { mode: 'zoom', value: coverDesign.scale }, logLevel: 'off' })
