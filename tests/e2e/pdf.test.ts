@@ -256,6 +256,26 @@ describe('PDF edition details', () => {
     expect(spread(centred.map((box) => box.left))).toBeGreaterThan(10)
   })
 
+  it('breaks long URLs, paths and tokens in justified text: no word gap over twice its width, nothing outside the text block', async () => {
+    const source = path.join(scratch, 'long-tokens.md')
+    await writeFile(source, longTokens)
+    const { pdf } = await buildPdf(source)
+    const { outside, justified } = await lineSpacing(pdf)
+    expect(outside).toEqual([])
+    // The lines the tokens start on are justified (filled to the edge), not pushed whole to the next line.
+    expect(justified.filter((line) => line.long).length).toBeGreaterThanOrEqual(2)
+    expect(justified.filter((line) => line.ratio > 2).map((line) => `${line.ratio.toFixed(2)} ${line.text}`)).toEqual([])
+    // Every character of each token is still there, in order.
+    const text = squeeze(await tool('pdftotext', ['-enc', 'UTF-8'], pdf))
+    for (const token of [
+      'https://github.com/example-organisation/some-very-long-repository-name/blob/main/docs/configuration/advanced-options.md#environment-variables',
+      'node_modules/some-package/build/dist/configuration/defaults.json',
+      'xn--ls8h-averyveryverylongdomainlabelwithoutanybreakpointsatall.example.org',
+    ]) {
+      expect(text).toContain(token)
+    }
+  })
+
   it("prints a table to the same bytes whatever the browser printed before (Chromium's node ids renumbered)", async () => {
     const source = path.join(scratch, 'table.md')
     await writeFile(source, '---\ntitle: A table\nlang: en\ndate: 2022-11-16\n---\n\n| City | People |\n|--|--:|\n| Almaty | 2 |\n| Astana | 1 |\n')
@@ -310,6 +330,90 @@ async function altWords(sourcePath: string): Promise<Set<string>> {
   return words
 }
 
+/** A word box of poppler's text layer (`pdftotext -bbox`), in points. */
+interface WordBox {
+  left: number
+  top: number
+  right: number
+  bottom: number
+  text: string
+}
+
+/** Page margins of `templates/print.css` (`@page { margin: 22mm 20mm 24mm 20mm }`), in points. */
+const margin = { top: (22 * 72) / 25.4, right: (20 * 72) / 25.4, bottom: (24 * 72) / 25.4, left: (20 * 72) / 25.4 }
+/** Characters with no space between them that make a long token (`breakLongTokens` in print-document.ts). */
+const longToken = 24
+
+const unescapeXml = (text: string): string =>
+  text.replace(/&(?:lt|gt|quot|apos|amp);/g, (entity) => ({ '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' })[entity] ?? entity)
+
+/**
+ * How justified lines are spaced, from poppler's word boxes: words leaving the
+ * text block (the page less its margins; running heads and page numbers, in
+ * the margins, are not text-block words), and for each justified line (one
+ * ending at the block's right edge) its widest word gap divided by the normal
+ * gap (the median gap of lines that are not justified: last lines of
+ * paragraphs), with whether it holds a long token (a word of 24 characters
+ * or more) or opens or ends with a piece of one (12 or more with `/`, `?`,
+ * `&`, `=` or an inner `.`), in body text. Gaps are measured in units of the
+ * line's tallest word, so small print compares with its own spaces.
+ */
+async function lineSpacing(pdf: Uint8Array): Promise<{ outside: string[]; justified: Array<{ ratio: number; text: string; long: boolean }> }> {
+  const layer = await tool('pdftotext', ['-bbox'], pdf)
+  const outside: string[] = []
+  const natural: number[] = []
+  const lines: Array<{ gaps: number[]; text: string; long: boolean }> = []
+  for (const page of layer.split('<page ').slice(1)) {
+    const width = Number(/width="([\d.]+)"/.exec(page)?.[1])
+    const height = Number(/height="([\d.]+)"/.exec(page)?.[1])
+    const right = width - margin.right
+    const words: WordBox[] = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+      .map((match) => ({ left: Number(match[1]), top: Number(match[2]), right: Number(match[3]), bottom: Number(match[4]), text: unescapeXml(match[5] ?? '') }))
+      .filter((word) => word.top > margin.top - 2 && word.bottom < height - margin.bottom + 2)
+    for (const word of words) if (word.left < margin.left - 1 || word.right > right + 1) outside.push(word.text)
+    // Words whose middles lie within a third of a line of each other are one line.
+    const rows: WordBox[][] = []
+    for (const word of [...words].sort((a, b) => a.bottom - b.bottom || a.left - b.left)) {
+      const row = rows.at(-1)
+      const first = row?.[0]
+      if (row && first && Math.abs(word.top + word.bottom - first.top - first.bottom) / 2 < (first.bottom - first.top) / 3) row.push(word)
+      else rows.push([word])
+    }
+    for (const row of rows) {
+      row.sort((a, b) => a.left - b.left)
+      const last = row.at(-1)
+      if (row.length < 2 || !last) continue
+      const size = Math.max(...row.map((word) => word.bottom - word.top))
+      const gaps = row.slice(1).map((word, index) => (word.left - (row[index] as WordBox).right) / size)
+      const text = row.map((word) => word.text).join(' ')
+      // A long token whole, or a piece of one broken at the line's start or end.
+      // Only in body text: code is set smaller, and a line of short code spans (art-of-command-line's
+      // `${var%suffix}`) is stretched by their number, not by a long token.
+      const bare = (word: WordBox | undefined): string => (word && word.bottom - word.top > size * 0.95 ? word.text.replaceAll('\u00AD', '') : '')
+      const piece = (word: WordBox | undefined): boolean => bare(word).length >= 12 && /[/?&=]|\.[^\s.]/.test(bare(word))
+      const long = row.some((word) => bare(word).length >= longToken) || piece(row[0]) || piece(last)
+      if (Math.abs(last.right - right) < 1) lines.push({ gaps, text, long })
+      else if (row.length >= 3) natural.push(...gaps)
+    }
+  }
+  natural.sort((a, b) => a - b)
+  const normal = natural[Math.floor(natural.length / 2)] ?? Number.NaN
+  return { outside, justified: lines.map(({ gaps, text, long }) => ({ ratio: Math.max(...gaps) / normal, text, long })) }
+}
+
+/** A long URL, a long path in code and an unbreakable token, each in a justified paragraph. */
+const longTokens = `---
+title: Long addresses in justified text
+lang: en
+---
+
+Read the project's documentation at https://github.com/example-organisation/some-very-long-repository-name/blob/main/docs/configuration/advanced-options.md#environment-variables before you change anything, and share it with [the share link](https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.org%2Farticles%2F2024%2Fa-long-article-title-that-goes-on&title=A%20long%20title) that the site offers.
+
+The build reads its settings from \`node_modules/some-package/build/dist/configuration/defaults.json\` unless you pass another file, which is a common source of confusion for people new to it.
+
+Words around a very long token: the identifier xn--ls8h-averyveryverylongdomainlabelwithoutanybreakpointsatall.example.org must still fit in the measure of the text.
+`
+
 describe('PDF edition of the corpus', () => {
   for (const [name, sourcePath] of Object.entries(corpus)) {
     it(`builds ${name}`, { timeout: 240_000 }, async () => {
@@ -330,10 +434,16 @@ describe('PDF edition of the corpus', () => {
       // The page's footnotes are read after its last line, so the first half may be anywhere on it.
       const pages = raw.split('\f').map((page) => wordsOf(page.replaceAll('\u00AD', '')))
       const splitAtPage = (word: string): boolean =>
-        pages.some((page, index) => page.some((tail) => tail.length < word.length && word.startsWith(tail) && (pages[index + 1] ?? []).slice(0, 40).some((head) => tail + head === word)))
+        pages.some((page, index) =>
+          page.some((tail) => tail.length < word.length && word.startsWith(tail) && (pages[index + 1] ?? []).slice(0, 40).some((head) => tail + head === word)),
+        )
       // Code wraps anywhere, so a long token may be split over two lines: look for it without whitespace.
       const missing = [...new Set(await sourceWords(sourcePath))].filter((word) => !present.has(word) && !alts.has(word) && !squeezed.includes(word) && !splitAtPage(word))
       expect(missing).toEqual([])
+      // No word leaves the text block, and no justified line holding a long token spreads its spaces past twice their width.
+      const { outside, justified } = await lineSpacing(built.pdf)
+      expect(outside).toEqual([])
+      expect(justified.filter((line) => line.long && line.ratio > 2).map((line) => `${line.ratio.toFixed(2)} ${line.text}`)).toEqual([])
     })
   }
 })

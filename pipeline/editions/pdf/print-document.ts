@@ -1,4 +1,4 @@
-import type { ElementContent, Root, Text } from 'hast'
+import type { Element, ElementContent, Root, Text } from 'hast'
 import { h } from 'hastscript'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -52,6 +52,7 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   if (options.hyphenate ?? true) hyphenateTree(tree, meta.lang)
   keepInlineLang(tree)
   collapseBlockSpace(tree)
+  breakLongTokens(tree)
   // The one title block of every edition (`title-block.ts`), with the licence: a PDF has no page footer for it.
   const header = titleBlock(meta, tree, { license: true })
 
@@ -106,6 +107,74 @@ function collapseBlockSpace(tree: Root): void {
     trimLast()
     return SKIP
   })
+}
+
+/** Characters with no space between them that make a long token (an address, a path, an identifier). */
+const longToken = 24
+/** Characters after which a long token breaks first: `/` (but not inside `//`), `.`, `?`, `&`, `=`. */
+const breakAfter = /(?<=[.?&=]|\/(?!\/))(?=.)/u
+/** A space that justification never stretches (U+2005, a quarter em: a word space's width in Noto Serif). */
+const fixedSpace = '\u2005'
+/** Inline elements a long token may sit in, whose neighbours' spaces are the token's. */
+const inlineParents = new Set(['a', 'code', 'em', 'strong', 'span', 'i', 'b', 'u', 's', 'del', 'ins', 'mark', 'small', 'kbd', 'samp', 'var', 'cite', 'q'])
+
+/**
+ * In justified text a long token that cannot break (a URL, a path in `code`)
+ * goes whole to the next line and stretches the spaces of the line it left
+ * across the measure, or leaves the text block. Each one is wrapped in a
+ * `span.long-token`, which print CSS lets break between any two characters
+ * (so the line before it is filled to its end), with `<wbr>` after `/`, `.`,
+ * `?`, `&` and `=`; and the spaces on either side of it become spaces that
+ * justification does not stretch, so a line holding little but the token is
+ * left ragged rather than spread. Code blocks wrap on their own.
+ */
+function breakLongTokens(tree: Root): void {
+  const spans: Array<{ span: Element; ancestors: Array<Element | Root> }> = []
+  const walk = (parent: Element | Root, ancestors: Array<Element | Root>): void => {
+    if (parent.type === 'element' && ['pre', 'script', 'style'].includes(parent.tagName)) return
+    for (let index = 0; index < parent.children.length; index++) {
+      const node = parent.children[index]
+      if (node?.type === 'element') walk(node, [...ancestors, parent])
+      if (node?.type !== 'text') continue
+      const tokens = [...node.value.matchAll(/\S+/g)].filter((match) => match[0].replaceAll('\u00AD', '').length >= longToken)
+      if (tokens.length === 0) continue
+      const parts: ElementContent[] = []
+      let from = 0
+      for (const match of tokens) {
+        const token = match[0].replaceAll('\u00AD', '')
+        if (match.index > from) parts.push({ type: 'text', value: node.value.slice(from, match.index) })
+        const span = h(
+          'span.long-token',
+          token.split(breakAfter).flatMap((piece, at) => (at === 0 ? [piece] : [h('wbr'), piece])),
+        )
+        spans.push({ span, ancestors: [...ancestors, parent] })
+        parts.push(span)
+        from = match.index + match[0].length
+      }
+      if (from < node.value.length) parts.push({ type: 'text', value: node.value.slice(from) })
+      ;(parent.children as ElementContent[]).splice(index, 1, ...parts)
+      index += parts.length - 1
+    }
+  }
+  walk(tree, [])
+  for (const { span, ancestors } of spans) fixSpacesAround(span, ancestors)
+}
+
+/** The spaces just before and after `span` (outside the inline elements it opens or ends) become `fixedSpace`. */
+function fixSpacesAround(span: Element, ancestors: ReadonlyArray<Element | Root>): void {
+  for (const side of [-1, 1] as const) {
+    let child: Element = span
+    for (let level = ancestors.length - 1; level >= 0; level--) {
+      const parent = ancestors[level] as Element | Root
+      const neighbour = parent.children[(parent.children as ElementContent[]).indexOf(child) + side]
+      if (neighbour?.type === 'text') {
+        neighbour.value = side < 0 ? neighbour.value.replace(/ $/, fixedSpace) : neighbour.value.replace(/^ /, fixedSpace)
+        break
+      }
+      if (neighbour || parent.type !== 'element' || !inlineParents.has(parent.tagName)) break
+      child = parent
+    }
+  }
 }
 
 /** Inline elements that can carry a passage's language. */
