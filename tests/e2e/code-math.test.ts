@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { corpus, projectRoot } from '../helpers/corpus.ts'
 import { epubcheck, requireEpubcheck } from '../helpers/epub.ts'
 import { parseHtml } from '../helpers/html.ts'
+import { decodePng } from '../helpers/png.ts'
 
 /**
  * Code and math (issue 14) through the real CLI, all three editions: fenced
@@ -55,8 +56,12 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'src', 'sample.md'), sample)
   await writeFile(path.join(dir, 'src', 'off.md'), sample.replace('lang: en\n', 'lang: en\nmath: false\n').replace('title: Code and math', 'title: No math'))
   await copyFile(corpus.dagoba as string, path.join(dir, 'src', 'dagoba.md'))
+  await mkdir(path.join(dir, 'spec'))
+  await copyFile(corpus['commonmark-spec'] as string, path.join(dir, 'spec', 'spec.md'))
   const result = await run(process.execPath, [bin, 'build', 'src', '--out', 'out'], { cwd: dir, timeout: 600_000 }).catch((error: { stdout?: string; stderr?: string }) => error)
   stdout = `${result.stdout ?? ''}${result.stderr ?? ''}`
+  // The book-length spec: HTML and EPUB (its PDF is built by the PDF corpus tests).
+  await run(process.execPath, [bin, 'build', 'spec', '--out', 'out', '--editions', 'html,epub', '--quiet'], { cwd: dir, timeout: 600_000 })
 }, 600_000)
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
@@ -113,7 +118,28 @@ describe('code and math', () => {
     expect(fonts).toMatch(/NotoSansMath/)
     const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', pdf, '-'])
     expect(text).toContain('∑')
+    // The code is in colour on the printed page: some pixels far from grey (the keyword, string and comment colours).
+    await run('pdftoppm', ['-r', '60', '-f', '1', '-l', '1', '-png', pdf, path.join(dir, 'page')])
+    const { data, channels } = decodePng(new Uint8Array(await readFile(path.join(dir, 'page-1.png'))))
+    let coloured = 0
+    for (let at = 0; at + 2 < data.length; at += channels) {
+      const [r, g, b] = [data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0]
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++
+    }
+    expect(coloured).toBeGreaterThan(20)
     expect(text.replace(/\u00AD/g, '')).toContain('It costs $5 and $10')
+  })
+
+  it('the CommonMark spec: its code fences coloured in the HTML and EPUB, its dollars text, no math', async () => {
+    const tree = await page('spec')
+    expect(selectAll('pre > code.hljs', tree).length).toBeGreaterThan(20)
+    expect(selectAll('math, code.language-math', tree)).toEqual([])
+    expect(toString(tree)).toContain('$ mv *.sh ~/tmp')
+    const epub = path.join(dir, 'out', 'spec', 'spec.epub')
+    const zip = await JSZip.loadAsync(await readFile(epub))
+    const text = (await zip.file('OEBPS/text.xhtml')?.async('string')) ?? ''
+    expect(text.match(/class="language-[a-z]+ hljs"/g)?.length ?? 0).toBeGreaterThan(20)
+    expect((await epubcheck([epub], dir)).get(epub)).toEqual([])
   })
 
   it('the Dagoba chapter: its $O(n^2)$ and footnote math are MathML, its code fences coloured', async () => {
