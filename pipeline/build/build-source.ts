@@ -33,6 +33,10 @@ export interface SourceJob {
   check: boolean
   /** PDF paper size when the front matter names none. */
   paper: ArticleMeta['paper']
+  /** The publisher of articles whose front matter names none (`site.publisher`); default none. */
+  publisher?: string
+  /** CSS the project adds to each edition (see `themeSheets`); default none. Part of that edition's cache key. */
+  theme?: Partial<Record<EditionName, string>>
   /** The parse stage (parse, check images, write HTML): in this thread or a worker's. */
   parse: (request: ParseRequest) => Promise<Parsed>
   /** The source's output folder name, unique in the build. */
@@ -80,6 +84,8 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     sourcePath: job.sourcePath,
     glossary: job.glossary,
     paper: job.paper,
+    ...(job.publisher !== undefined ? { publisher: job.publisher } : {}),
+    ...(job.theme ? { theme: job.theme } : {}),
     slug,
     templatesDir: job.templatesDir,
     check: job.check,
@@ -102,6 +108,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     sourceDir,
     templatesDir: job.templatesDir,
     epoch: epochOf(article.meta.date),
+    ...(job.theme ? { theme: job.theme } : {}),
     ...(storedPages ? { printPages: storedPages } : {}),
   }
   const stale = job.editions.filter((edition) => edition !== 'html' && !fresh.has(edition))
@@ -134,8 +141,9 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
 }
 
 /**
- * Each edition's cache key: the build fingerprint, and the content of the
- * source, its glossaries and its images (`inputs`, relative to `sourceDir`).
+ * Each edition's cache key: the build fingerprint, the content of the
+ * source, its glossaries and its images (`inputs`, relative to `sourceDir`),
+ * and the CSS the project's theme adds to that edition.
  */
 async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string[]): Promise<Record<EditionName, string>> {
   // Only files whose real path (links followed) is in the source folder are read, as
@@ -150,7 +158,12 @@ async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string
   const source = await hashInside(job.sourcePath)
   const images = await Promise.all(inputs.map(async (input) => `${input}\0${await hashInside(path.resolve(sourceDir, input))}`))
   const parts = [source, ...job.glossaryHashes, ...images]
-  return Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, parts)])) as Record<EditionName, string>
+  // An edition's theme CSS is in its key only: editing `theme.pdf` makes only the PDF stale.
+  const themed = (edition: EditionName): string[] => {
+    const css = job.theme?.[edition]
+    return css === undefined ? parts : [...parts, `theme\0${css}`]
+  }
+  return Object.fromEntries(job.editions.map((edition) => [edition, editionKey(job.fingerprint, edition, themed(edition))])) as Record<EditionName, string>
 }
 
 /** The real path of `file` (links followed), or undefined when it does not exist. */

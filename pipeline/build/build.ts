@@ -22,9 +22,8 @@ import { openHashCache } from './hash-cache.ts'
 import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
-
-/** The site's title: the front page's and the feeds'. */
-const siteTitle = 'offprint'
+import { readProject } from '../source/project-file.ts'
+import { defaultSiteTitle, projectFingerprint, siteOptionsOf, themeSheets, type SiteOptions } from './project-settings.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
 const workerThreshold = 8
@@ -51,8 +50,12 @@ export interface RunOptions extends BuildOptions {
   isolate?: boolean
   /** Where content hashes are remembered; default `defaultHashCacheFile` (node_modules/.cache/offprint/). */
   hashCacheFile?: string
-  /** The site's absolute URL ending in `/` (`--site-url`): absolute feed links and a sitemap. Default none. */
+  /** The site's absolute URL ending in `/` (`--site-url`): absolute feed links and a sitemap; wins over the project's `site.url`. Default none. */
   siteUrl?: string | undefined
+  /** The project file, `offprint.yaml` (see `projectFilePath`); default none: today's defaults. */
+  project?: string | undefined
+  /** Whether `paper` was chosen by the user (`--paper`): it then wins over the project's `pdf.paper`. Default false. */
+  paperChosen?: boolean
 }
 
 /** One source in the report. */
@@ -90,10 +93,17 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
   const templates = options.templatesDir ?? templatesDir
-  const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper: options.paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null })
+  // A project file with errors: reported, and nothing is built or written.
+  const { file: projectFile, project } = await readProject(options.project)
+  if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
+  const paper = options.paperChosen ? options.paper : (project.fields.pdf?.paper ?? options.paper)
+  const publisher = project.fields.site?.publisher
+  const theme = themeSheets(project)
+  const site = siteOptionsOf(project, options.siteUrl)
+  const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
   const hashes = await openHashCache(options.hashCacheFile)
-  const report: BuildReport = { files: [], built: [], failed: [], sources: [] }
+  const report: BuildReport = { files: projectFile && projectFile.messages.length > 0 ? [projectFile] : [], built: [], failed: [], sources: [] }
   const usedTerms = new Map<LoadedGlossary, Set<string>>()
   const slugs = new Set<string>()
   const claimSlug = (slug: string): string => {
@@ -149,7 +159,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   if (!options.check) {
     const entries = new Map([...existing].flatMap(([slug, entry]) => (entry ? [[slug, entry] as const] : [])))
     for (const entry of report.built) entries.set(entry.slug, entry)
-    await writeIndex(options.out, [], templates, entries, { siteUrl: options.siteUrl })
+    await writeIndex(options.out, [], templates, entries, site)
   }
   return report
 
@@ -169,7 +179,9 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       force: options.force ?? false,
       check: options.check ?? false,
       slug,
-      paper: options.paper,
+      paper,
+      ...(publisher !== undefined ? { publisher } : {}),
+      theme,
       browser,
       parse,
       writeEpub,
@@ -216,12 +228,6 @@ async function removeStale(out: string, existing: Map<string, IndexEntry | null>
   }
 }
 
-/** What the front page and the feeds know of the site beyond its entries. */
-export interface SiteOptions {
-  /** The site's absolute URL ending in `/`; default none (relative links, no sitemap). */
-  siteUrl?: string | undefined
-}
-
 /**
  * Write `index.html` and the feeds (`opds.xml` and its pages, `feed.xml`,
  * `sitemap.xml` with a site URL) from `known` entries, or from the
@@ -246,15 +252,25 @@ export async function writeIndex(
     .update(await codeFingerprint(templates))
     .update(JSON.stringify(sorted))
     .update(JSON.stringify({ siteUrl: site.siteUrl ?? null, epoch: process.env.SOURCE_DATE_EPOCH ?? null }))
+    // The project's site settings, only when there are some: without them the stamp is as before.
+    .update(siteSettings(site))
     .digest('hex')
     .slice(0, 32)
   const stamp = `<!-- offprint index ${key} -->`
   const target = path.join(out, 'index.html')
   const feedsThere = async (): Promise<boolean> => (await Promise.all(feedSentinels(site.siteUrl).map((name) => exists(path.join(out, name))))).every(Boolean)
   if ((await readHead(target, 200)).includes(stamp) && (await feedsThere())) return
-  await writeFeeds(out, sorted, { siteUrl: site.siteUrl, title: siteTitle })
-  const html = (await renderIndex(sorted, templates, siteTitle)).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
+  const title = site.title ?? defaultSiteTitle
+  await writeFeeds(out, sorted, { siteUrl: site.siteUrl, title, ...(site.description ? { description: site.description } : {}) })
+  const html = (await renderIndex(sorted, templates, { ...site, title })).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
   await writeFileAtomic(target, html)
+}
+
+/** `site` beyond its URL as hashed text, empty when the project sets none of it. */
+function siteSettings(site: SiteOptions): string {
+  const { siteUrl: _url, ...rest } = site
+  const set = Object.entries(rest).filter(([, value]) => value !== undefined)
+  return set.length === 0 ? '' : JSON.stringify(Object.fromEntries(set))
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -16,6 +16,10 @@ export interface ParseRequest {
   sourcePath: string
   glossary: GlossaryEntry[]
   paper: ArticleMeta['paper']
+  /** The publisher of articles whose front matter names none; default none. */
+  publisher?: string
+  /** CSS the project adds to each edition; default none. */
+  theme?: Partial<Record<EditionName, string>>
   slug: string
   templatesDir: string
   /** Parse and report only. */
@@ -54,7 +58,10 @@ export async function runParseStage(request: ParseRequest): Promise<Parsed> {
 async function parseStage(request: ParseRequest): Promise<Parsed> {
   const timings: Record<string, number> = {}
   const started = performance.now()
-  const { file, tree } = await parseSource(request.sourcePath, request.glossary, { paper: request.paper })
+  const { file, tree } = await parseSource(request.sourcePath, request.glossary, {
+    paper: request.paper,
+    ...(request.publisher !== undefined ? { publisher: request.publisher } : {}),
+  })
   timings.parse = performance.now() - started
   const article = file.data.article
   if (!tree || !article) return { file, timings }
@@ -63,7 +70,15 @@ async function parseStage(request: ParseRequest): Promise<Parsed> {
   const sourceDir = sourceDirOf(request.sourcePath)
   await checkAssets(file, tree, article, sourceDir)
   if (!request.html) return { file, tree, article, timings }
-  const input = { tree, article, sourcePath: request.sourcePath, sourceDir, templatesDir: request.templatesDir, epoch: epochOf(article.meta.date) }
+  const input = {
+    tree,
+    article,
+    sourcePath: request.sourcePath,
+    sourceDir,
+    templatesDir: request.templatesDir,
+    epoch: epochOf(article.meta.date),
+    ...(request.theme ? { theme: request.theme } : {}),
+  }
   const written = await writeEditions(['html'], input, { editions: request.editions }, file)
   return { file, tree, article, htmlFiles: written.files, timings: { ...timings, ...written.timings } }
 }

@@ -13,14 +13,28 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`
 }
 
+/** What the front page shows of the site (`site.*` of the project file). */
+export interface IndexSite {
+  /** Its title and header; default `offprint`. */
+  title?: string | undefined
+  /** A line under the header and the page's description; default none. */
+  description?: string | undefined
+  /** The page's language; default `en`. */
+  lang?: string | undefined
+  /** CSS appended to `site.css` (the theme's); default none. */
+  css?: string | undefined
+}
+
 /**
  * The site's front page: every source, newest first and grouped by date,
  * with title, authors, description, language, cover, and links to each
  * edition with its size; its head advertises the OPDS catalog and the Atom
  * feed.
  */
-export async function renderIndex(entries: readonly IndexEntry[], templatesDir: string, title = 'offprint'): Promise<string> {
-  const css = await readFile(path.join(templatesDir, 'site.css'), 'utf8')
+export async function renderIndex(entries: readonly IndexEntry[], templatesDir: string, site: IndexSite = {}): Promise<string> {
+  const { title = 'offprint', description, lang = 'en' } = site
+  const own = await readFile(path.join(templatesDir, 'site.css'), 'utf8')
+  const css = site.css === undefined ? own : `${own.trimEnd()}\n${site.css.trimEnd()}\n`
   const sorted = [...entries].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.title.localeCompare(b.meta.title))
   const groups = new Map<string, IndexEntry[]>()
   for (const entry of sorted) {
@@ -39,13 +53,14 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
     type: 'root',
     children: [
       { type: 'doctype' },
-      h('html', { lang: 'en' }, [
+      h('html', { lang }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
           h('meta', { name: 'color-scheme', content: 'light dark' }),
           h('meta', { name: 'generator', content: 'offprint' }),
           h('title', title),
+          ...(description ? [h('meta', { name: 'description', content: description })] : []),
           // Feed readers and e-reader apps find the feeds from the front page.
           h('link', { rel: 'alternate', type: 'application/atom+xml;profile=opds-catalog;kind=acquisition', href: 'opds.xml', title: `${title} (OPDS catalog)` }),
           h('link', { rel: 'alternate', type: 'application/atom+xml', href: 'feed.xml', title: `${title} (Atom feed)` }),
@@ -53,7 +68,7 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
         ]),
         h('body', [
           h('a.skip-link', { href: '#main' }, 'Skip to content'),
-          h('header.site-header', [h('p', title)]),
+          h('header.site-header', [h('p', title), ...(description ? [h('p.site-description', description)] : [])]),
           h('main#main.index', { tabIndex: -1 }, [h('h1', 'Articles'), ...sections]),
         ]),
       ]),

@@ -3,6 +3,9 @@ import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import type { VFile } from 'vfile'
 import { readFile, writeFile } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { projectFilePath, readProject } from '../source/project-file.ts'
+import { siteOptionsOf } from '../build/project-settings.ts'
 import { build, writeIndex, type BuildReport } from '../build/build.ts'
 import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
@@ -23,7 +26,10 @@ Commands:
 Options:
   --out DIR            output folder (default: dist)
   --editions LIST      comma-separated: html,pdf,epub (default: all)
-  --paper SIZE         A4 or Letter, when front matter names none (default: A4)
+  --config FILE        the project file (default: offprint.yaml in the working
+                       folder, when there is one; see README, "Project file")
+  --paper SIZE         A4 or Letter, when front matter names none (default: the
+                       project file's pdf.paper, else A4)
   --jobs N             sources and browser pages in parallel (default: 2)
   --force              rebuild every edition, ignoring the cache
   --shard K/N          build only share K of N (for CI matrices; see README)
@@ -31,8 +37,9 @@ Options:
   --port N             port for serve (default: 4173)
   --host ADDRESS       address serve listens on (default: 127.0.0.1); another
                        one makes dist/ visible on the network, e.g. to an e-reader
-  --site-url URL       the site's public URL (or OFFPRINT_SITE_URL): absolute
-                       feed links and sitemap.xml (default: relative, no sitemap)
+  --site-url URL       the site's public URL (or OFFPRINT_SITE_URL, or the project
+                       file's site.url): absolute feed links and sitemap.xml
+                       (default: relative, no sitemap)
   --frail              exit 1 on warnings too
   --quiet              print only errors
   --verbose            print every message with its details
@@ -47,7 +54,7 @@ interface Parsed {
   command: 'build' | 'check' | 'serve' | 'merge'
   port: number
   host: string
-  options: BuildOptions & { force: boolean; shard?: Shard; siteUrl?: string }
+  options: BuildOptions & { force: boolean; shard?: Shard; siteUrl?: string; project?: string; paperChosen: boolean }
   frail: boolean
   verbosity: Verbosity
   json?: string
@@ -68,6 +75,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       port: { type: 'string' },
       host: { type: 'string' },
       'site-url': { type: 'string' },
+      config: { type: 'string' },
       frail: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -100,6 +108,11 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
+  // A project file named but missing is a mistake in the command; one with bad content is a content error (exit 1).
+  const project = projectFilePath(values.config)
+  if (project !== undefined && !statSync(project, { throwIfNoEntry: false })?.isFile()) {
+    throw new UsageError(`Unexpected --config \`${values.config}\`, expected an existing project file such as offprint.yaml`)
+  }
   if (values.quiet && values.verbose) throw new UsageError('Unexpected --quiet with --verbose, expected one of them')
   const shard = values.shard === undefined ? undefined : parseShard(values.shard)
   if (values.shard !== undefined && !shard) throw new UsageError(`Unexpected --shard \`${values.shard}\`, expected K/N with 1 ≤ K ≤ N, such as 1/4`)
@@ -114,6 +127,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       out: path.resolve(values.out ?? defaultBuildOptions.out),
       editions: editions as EditionName[],
       paper: paper as BuildOptions['paper'],
+      paperChosen: values.paper !== undefined,
+      ...(project !== undefined ? { project } : {}),
       jobs,
       force: values.force,
       ...(shard ? { shard } : {}),
@@ -153,7 +168,12 @@ function jsonReport(result: BuildReport): unknown {
 }
 
 /** Build the index of a site whose shards were built apart, from their `--json` reports. */
-async function merge(reports: string[], out: string, siteUrl: string | undefined): Promise<number> {
+async function merge(reports: string[], out: string, siteUrl: string | undefined, projectPath: string | undefined): Promise<number> {
+  const { file, project } = await readProject(projectPath)
+  if (!project) {
+    process.stderr.write(`${formatReport(file ? [file] : [], 'normal')}\n`)
+    return 1
+  }
   const entries: IndexEntry[] = []
   for (const report of reports) {
     let parsed: { sources?: Array<{ entry?: IndexEntry }> }
@@ -165,7 +185,7 @@ async function merge(reports: string[], out: string, siteUrl: string | undefined
     }
     for (const source of parsed.sources ?? []) if (source.entry) entries.push(source.entry)
   }
-  await writeIndex(out, entries, undefined, undefined, { siteUrl })
+  await writeIndex(out, entries, undefined, undefined, siteOptionsOf(project, siteUrl))
   process.stderr.write(
     `offprint: merged ${entries.length} source(s) from ${reports.length} report(s) → ${path.relative(process.cwd(), path.join(out, 'index.html'))} and the feeds\n`,
   )
@@ -195,7 +215,7 @@ async function main(): Promise<number> {
     return 0
   }
   const { command, options, frail, verbosity } = parsed
-  if (command === 'merge') return merge(options.paths, options.out, options.siteUrl)
+  if (command === 'merge') return merge(options.paths, options.out, options.siteUrl, options.project)
   if (command === 'serve') {
     const { serve } = await import('../serve/serve.ts')
     const output = { quiet: verbosity === 'quiet', progress: progressHooks, report: (files: VFile[], errorsOnly = false) => formatReport(files, errorsOnly ? 'quiet' : verbosity) }

@@ -11,6 +11,9 @@ export const ruleIds = [
   'frontmatter-unknown', // a front matter field offprint does not know
   'frontmatter-unclosed', // `---` at the top with no closing fence
   'frontmatter-multimarkdown', // MultiMarkdown `Title:` lines instead of YAML front matter
+  'project-yaml', // offprint.yaml that is not valid YAML, or not a mapping
+  'project-field', // a project file field with a wrong type or value, or naming a file that is missing or outside the project
+  'project-unknown', // a project file field offprint does not know
   'glossary-yaml', // glossary.yaml that is not valid YAML
   'glossary-entry', // a glossary entry with a missing or wrong field
   'glossary-duplicate', // a term or variant listed twice

@@ -1,6 +1,7 @@
 import type { Root } from 'hast'
 import type { ArticleData } from '../common/article.ts'
 import type { RuleId } from '../common/rules.ts'
+import type { EditionName } from '../common/config.ts'
 
 /**
  * What every edition writer receives. The tree is the canonical hast shared by
@@ -33,6 +34,8 @@ export interface EditionInput {
   templatesDir: string
   /** Build time in seconds since the epoch: `SOURCE_DATE_EPOCH`, else the article's date. */
   epoch: number
+  /** CSS the project's theme appends to each edition's built-in styles (see `editionStylesheet`); default none. */
+  theme?: Partial<Record<EditionName, string>>
   /** The PDF edition made from the same tree, when the run has one: the EPUB's page-list follows its pages. */
   printPages?: PrintPages
 }

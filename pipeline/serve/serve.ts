@@ -7,6 +7,7 @@ import type { BuildOptions } from '../common/config.ts'
 import { defaultHost, startServer, type StaticServer } from './http.ts'
 import { readerUrls } from './reader-urls.ts'
 import { watchFolders, type WatchTarget } from './watch.ts'
+import { readProject } from '../source/project-file.ts'
 
 /**
  * How builds are shown in the terminal: the CLI's progress and report,
@@ -28,7 +29,18 @@ export type ServeOptions = BuildOptions & {
   host?: string
   /** The site's absolute URL, for the feeds' links and the sitemap. */
   siteUrl?: string
+  /** The project file (`offprint.yaml`): watched with the files it names; default none. */
+  project?: string
+  /** Whether `--paper` was given (it wins over the project's `pdf.paper`); default false. */
+  paperChosen?: boolean
   output: ServeOutput
+}
+
+/** The project file and the files it names (only the project file while it has errors). */
+async function projectInputs(project: string | undefined): Promise<string[]> {
+  if (project === undefined) return []
+  const read = await readProject(project).catch(() => undefined)
+  return read?.project?.files ?? [path.resolve(project)]
 }
 
 /** Quiet time after the last change before a rebuild, in milliseconds. */
@@ -63,6 +75,11 @@ export async function serve(options: ServeOptions): Promise<number> {
     else targets.push({ folder: path.dirname(absolute), recursive: false, accept: (file) => file === absolute || !markdownFile.test(file) })
   }
   targets.push({ folder: path.resolve(templatesDir), recursive: true })
+  // The project file and the files it names: their folders as they are now, the files as the last build read them.
+  const projectFiles = new Set(await projectInputs(buildOptions.project))
+  for (const folder of new Set([...projectFiles].map((file) => path.dirname(file)))) {
+    targets.push({ folder, recursive: false, accept: (file) => projectFiles.has(file) })
+  }
 
   let errors = ''
   let listing = ''
@@ -70,6 +87,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   let again: string[] | undefined
   let server: StaticServer | undefined
   let stopped = false
+  // The project file changed: the front page may show new site settings even when no article is rebuilt.
+  let projectChanged = false
 
   /** One build; on a rebuild, tell the open pages when something they show may have changed. */
   const runBuild = async (first: boolean): Promise<'ok' | 'missing' | 'crashed'> => {
@@ -89,6 +108,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       return err.code === 'ENOENT' ? 'missing' : 'crashed'
     }
     progress?.finish()
+    for (const file of await projectInputs(buildOptions.project)) projectFiles.add(file)
     const text = output.report(result.files)
     if (text) log(text)
     const count = (status: string): number => result.sources.filter((source) => source.status === status).length
@@ -100,7 +120,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     errors = stripVTControlCharacters(output.report(result.files, true)).trim()
     // A source added or removed changes the index page even when nothing was built.
     listing = result.sources.map((source) => source.source).join('\n')
-    if (count('built') > 0 || result.failed.length > 0 || errors !== before.errors || listing !== before.listing) {
+    const reloadAnyway = projectChanged
+    projectChanged = false
+    if (reloadAnyway || count('built') > 0 || result.failed.length > 0 || errors !== before.errors || listing !== before.listing) {
       server?.broadcast('reload', { built: count('built'), failed: result.failed.length })
     }
     return 'ok'
@@ -128,6 +150,7 @@ export async function serve(options: ServeOptions): Promise<number> {
 
   /** Rebuild now, or right after the build already running. */
   const rebuild = (files: string[]): void => {
+    if (files.some((file) => projectFiles.has(file))) projectChanged = true
     if (running) {
       again = [...(again ?? []), ...files]
       return

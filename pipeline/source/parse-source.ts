@@ -99,8 +99,12 @@ export interface ProcessedSource {
  * fatal one leaves `tree` undefined. Never throws: a plugin's exception (a
  * stack overflow on hostile nesting, or a bug) becomes a fatal message.
  */
-export async function parseSource(sourcePath: string, glossary: GlossaryEntry[] = [], options: { paper?: ArticleMeta['paper'] } = {}): Promise<ProcessedSource> {
-  const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper })
+export async function parseSource(
+  sourcePath: string,
+  glossary: GlossaryEntry[] = [],
+  options: { paper?: ArticleMeta['paper']; publisher?: string } = {},
+): Promise<ProcessedSource> {
+  const file = await readSource(sourcePath, { paper: options.paper ?? defaultBuildOptions.paper, ...(options.publisher !== undefined ? { publisher: options.publisher } : {}) })
   if (file.messages.some((message) => message.fatal)) return { file, tree: undefined }
   file.data.glossary = glossary
   const math = file.data.article?.meta.math !== false

@@ -13,11 +13,11 @@ import { report } from '../common/yaml-source.ts'
 
 /**
  * Read a Markdown source: decode strictly, find and validate front matter,
- * resolve metadata (`options.paper` when the front matter names none). The returned file's value is the Markdown with the front
+ * resolve metadata (`options.paper` and `options.publisher`, default none, when the front matter names none). The returned file's value is the Markdown with the front
  * matter blanked (offsets kept), ready for the processor; `file.data.article`
  * holds `slug` and `meta`. Fatal messages mean no edition can be made.
  */
-export async function readSource(sourcePath: string, options: { paper: ArticleMeta['paper'] } = { paper: defaultBuildOptions.paper }): Promise<VFile> {
+export async function readSource(sourcePath: string, options: { paper: ArticleMeta['paper']; publisher?: string } = { paper: defaultBuildOptions.paper }): Promise<VFile> {
   const file = new VFile({ path: sourcePath, value: '' })
   const opened = await openSource(sourcePath)
   if ('reason' in opened) {
@@ -90,7 +90,7 @@ export async function readSource(sourcePath: string, options: { paper: ArticleMe
     ...(fields.math === false ? { math: false as const } : {}),
     titleFromContent: false,
     ...(fields.subtitle ? { subtitle: fields.subtitle } : {}),
-    ...(fields.publisher ? { publisher: fields.publisher } : {}),
+    ...((fields.publisher ?? options.publisher) ? { publisher: (fields.publisher ?? options.publisher) as string } : {}),
     ...(fields.date ? { date: fields.date } : {}),
     ...(fields.description ? { description: fields.description } : {}),
     ...((fields.license ?? fields.rights) ? { license: (fields.license ?? fields.rights) as string } : {}),

@@ -17,6 +17,7 @@ export function renderAtom(entries: readonly IndexEntry[], context: FeedContext)
   const feed = x('feed', { xmlns: 'http://www.w3.org/2005/Atom' }, [
     x('id', uuidUrn('feed')),
     x('title', context.title),
+    ...(context.description ? [x('subtitle', context.description)] : []),
     x('updated', feedUpdated(newest)),
     x('author', [x('name', context.title)]),
     x('generator', 'offprint'),

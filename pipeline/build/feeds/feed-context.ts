@@ -8,6 +8,8 @@ export interface FeedContext {
   siteUrl?: string | undefined
   /** The site's title. */
   title: string
+  /** The site's description (`site.description`): the feeds' subtitle; default none. */
+  description?: string
 }
 
 /** Entries newest first (by date, then title, then slug): the order of every feed. */

@@ -83,6 +83,7 @@ function acquisitionPages(listing: Listing, facets: readonly Listing[], context:
     const feed = x('feed', namespaces, [
       x('id', uuidUrn(page === 1 ? listing.base : `${listing.base}/${page}`)),
       x('title', pages > 1 ? `${listing.title} (page ${page} of ${pages})` : listing.title),
+      ...(context.description ? [x('subtitle', context.description)] : []),
       x('updated', feedUpdated(listing.entries)),
       x('author', [x('name', context.title)]),
       pageLink('self', page),

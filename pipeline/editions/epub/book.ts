@@ -38,7 +38,7 @@ export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Prom
   const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
   const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all([
     ...['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs'].map(template),
-    editionStylesheet(templatesDir, 'epub.css'),
+    editionStylesheet(templatesDir, 'epub.css', input.theme?.epub),
   ])
   const documents: ContentDocument[] = [
     { id: 'text', filename: textFile, title: meta.title, ...(math ? { properties: 'mathml' } : {}), body: toXhtmlFragment(bodies.text), content: '' },

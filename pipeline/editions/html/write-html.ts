@@ -28,7 +28,7 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const { article } = input
   const { meta } = article
   const strings = uiStrings(meta.lang)
-  const css = await editionStylesheet(input.templatesDir, 'site.css')
+  const css = await editionStylesheet(input.templatesDir, 'site.css', input.theme?.html)
   // The edition's own copy of the tree (see `EditionInput`): changed in place.
   const tree = input.tree
   const header = titleBlock(meta, tree)

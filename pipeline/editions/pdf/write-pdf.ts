@@ -43,7 +43,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   const dirs = packageDirs()
   const workDir = await mkdtemp(join(tmpdir(), 'offprint-pdf-'))
   try {
-    const printCss = await editionStylesheet(input.templatesDir, 'print.css')
+    const printCss = await editionStylesheet(input.templatesDir, 'print.css', input.theme?.pdf)
     // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
     const document = buildPrintDocument(
       { ...input, tree: keyBlocks(input.tree) },

@@ -1,0 +1,50 @@
+import type { EditionName } from '../common/config.ts'
+import type { Project } from '../source/project-file.ts'
+import { resolveSiteUrl } from './feeds/site-url.ts'
+
+/** The site's title when the project file names none. */
+export const defaultSiteTitle = 'offprint'
+
+/** What the front page and the feeds know of the site beyond its entries. */
+export interface SiteOptions {
+  /** The site's absolute URL ending in `/`; default none (relative links, no sitemap). */
+  siteUrl?: string | undefined
+  /** `site.title`; default `offprint`. */
+  title?: string | undefined
+  /** `site.description`; default none. */
+  description?: string | undefined
+  /** `site.lang`, the front page's language; default `en`. */
+  lang?: string | undefined
+  /** CSS appended to the front page's (`theme.css`, `theme.html`, the accent); default none. */
+  css?: string | undefined
+}
+
+/**
+ * The CSS a project adds to each edition's built-in styles, in this order:
+ * the accent (`--accent`, links and rules), `theme.css`, then the edition's
+ * own `theme.html`, `theme.pdf` or `theme.epub`. An edition the project adds
+ * nothing to has no entry, so its output (and cache key) stay as without a project.
+ */
+export function themeSheets(project: Project): Partial<Record<EditionName, string>> {
+  const accent = project.fields.theme?.accent
+  const accentCss = accent === undefined ? undefined : `:root { --accent: ${accent}; }\na { color: var(--accent); }\nhr { border-color: var(--accent); }\n`
+  const sheets: Partial<Record<EditionName, string>> = {}
+  for (const edition of ['html', 'pdf', 'epub'] as const) {
+    const parts = [accentCss, project.sheets.css, project.sheets[edition]].filter((part): part is string => part !== undefined)
+    if (parts.length > 0) sheets[edition] = parts.map((part) => part.trimEnd()).join('\n') + '\n'
+  }
+  return sheets
+}
+
+/** The site as the front page and the feeds show it: `siteUrl` (from `--site-url` or the environment) wins over `site.url`. */
+export function siteOptionsOf(project: Project, siteUrl: string | undefined): SiteOptions {
+  const site = project.fields.site ?? {}
+  const url = siteUrl ?? (site.url === undefined ? undefined : resolveSiteUrl(site.url, {}))
+  return { siteUrl: url, title: site.title, description: site.description, lang: site.lang, css: themeSheets(project).html }
+}
+
+/** Settings of the project that change every edition, for the build fingerprint: empty without them, so the keys stay as without a project. */
+export function projectFingerprint(project: Project): Record<string, unknown> {
+  const publisher = project.fields.site?.publisher
+  return publisher === undefined ? {} : { publisher }
+}

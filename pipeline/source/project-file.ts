@@ -1,0 +1,144 @@
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { VFile } from 'vfile'
+import { isMap, isScalar, type Document } from 'yaml'
+import { messageSource } from '../common/rules.ts'
+import { nodeAt, parseYamlBlock, report, validateYaml } from '../common/yaml-source.ts'
+import { knownProjectKeys, projectSchema, themeFileFields, type ProjectFields } from './project-schema.ts'
+import { location } from 'vfile-location'
+
+/** The project file's name, looked for in the working folder. */
+export const projectFileName = 'offprint.yaml'
+
+/** A theme field that names a stylesheet. */
+export type ThemeFileField = (typeof themeFileFields)[number]
+
+/** A project file read and checked. */
+export interface Project {
+  /** The project file's fields; `{}` without a file or with an empty one. */
+  fields: ProjectFields
+  /** The text of each stylesheet the theme names. */
+  sheets: Partial<Record<ThemeFileField, string>>
+  /** Absolute paths of the project file and every file it names (for `serve` to watch). */
+  files: string[]
+}
+
+/** What `readProject` found: the project, or the file with its errors. */
+export interface ProjectResult {
+  /** The project file, with its messages; undefined when there is none. */
+  file?: VFile
+  /** Undefined when the file has errors: nothing may be built. */
+  project?: Project
+}
+
+/**
+ * The project file to use: `explicit` (`--config`), else `offprint.yaml` in
+ * `cwd` when it exists, else none.
+ */
+export function projectFilePath(explicit: string | undefined, cwd: string = process.cwd()): string | undefined {
+  if (explicit !== undefined) return path.resolve(cwd, explicit)
+  const found = path.join(cwd, projectFileName)
+  return existsSync(found) ? found : undefined
+}
+
+/**
+ * Read, parse and validate the project file at `filePath` (none: the empty
+ * project). Errors, at their own line and column, leave `project` undefined;
+ * unknown fields are warnings. Files named by `theme` are read from the
+ * project file's folder and must lie inside it.
+ */
+export async function readProject(filePath: string | undefined): Promise<ProjectResult> {
+  if (filePath === undefined) return { project: { fields: {}, sheets: {}, files: [] } }
+  const value = await readFile(filePath, 'utf8')
+  const file = new VFile({ path: filePath, value })
+  const block = { text: value, offset: 0 }
+  const doc = parseYamlBlock(file, block, 'project-yaml')
+  if (!doc) return { file }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { file, project: { fields: {}, sheets: {}, files: [filePath] } }
+  if (!isMap(doc.contents)) {
+    report(file, doc.contents.range?.[0] ?? 0, 'Unexpected project file that is not a mapping, expected `site:`, `theme:` and `pdf:` sections', 'project-yaml')
+    return { file }
+  }
+  warnUnknown(file, doc)
+  const fields = validateYaml(file, doc, block, projectSchema, 'project-field', (at) => `project field \`${at.join('.')}\``)
+  if (!fields) return { file }
+  const sheets: Project['sheets'] = {}
+  const files = [filePath]
+  for (const field of themeFileFields) {
+    const named = fields.theme?.[field]
+    if (named === undefined) continue
+    const offset = nodeAt(doc, ['theme', field])?.range?.[0] ?? 0
+    const resolved = insideProject(path.dirname(filePath), named)
+    if (typeof resolved !== 'string') {
+      report(file, offset, `Unexpected \`theme.${field}\` \`${named}\` ${resolved.reason}, expected a stylesheet inside the project's folder`, 'project-field')
+      continue
+    }
+    const css = decode(await readFile(resolved))
+    if (css === undefined || /<\/style/i.test(css)) {
+      const what = css === undefined ? 'bytes that are not UTF-8' : '`</style`'
+      report(file, offset, `Unexpected ${what} in \`theme.${field}\` \`${named}\`, expected a UTF-8 CSS stylesheet`, 'project-field')
+      continue
+    }
+    sheets[field] = css
+    files.push(resolved)
+  }
+  if (file.messages.some((message) => message.fatal)) return { file }
+  return { file, project: { fields, sheets, files } }
+}
+
+/** Fields outside the schema, top level and per section: warned of at their key, then ignored. */
+function warnUnknown(file: VFile, doc: Document): void {
+  const warn = (key: { range?: [number, number] } | null, name: string, expected: Iterable<string>): void => {
+    const place = location(file).toPoint(key?.range?.[0] ?? 0)
+    file.message(`Unexpected project field \`${name}\`, expected one of ${[...expected].map((k) => `\`${k}\``).join(', ')}; it is ignored`, {
+      ...(place ? { place } : {}),
+      ruleId: 'project-unknown',
+      source: messageSource,
+    })
+  }
+  if (!isMap(doc.contents)) return
+  for (const pair of doc.contents.items) {
+    const key = pair.key as { value?: unknown; range?: [number, number] } | null
+    const name = String(key?.value)
+    const known = knownProjectKeys.get(name)
+    if (!known) {
+      warn(key, name, knownProjectKeys.keys())
+      continue
+    }
+    if (!isMap(pair.value)) continue
+    for (const inner of pair.value.items) {
+      const innerKey = inner.key as { value?: unknown; range?: [number, number] } | null
+      if (!known.has(String(innerKey?.value)))
+        warn(
+          innerKey,
+          `${name}.${String(innerKey?.value)}`,
+          [...known].map((k) => `${name}.${k}`),
+        )
+    }
+  }
+}
+
+/** The real path of `named` under `folder`, or why it cannot be used. */
+function insideProject(folder: string, named: string): string | { reason: string } {
+  const target = path.resolve(folder, named)
+  let real: string
+  let realFolder: string
+  try {
+    real = realpathSync.native(target)
+    realFolder = realpathSync.native(folder)
+  } catch {
+    return { reason: 'that does not exist' }
+  }
+  if (!real.startsWith(realFolder + path.sep)) return { reason: 'outside the project' }
+  if (!statSync(real).isFile()) return { reason: 'that is not a file' }
+  return real
+}
+
+function decode(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
