@@ -75,9 +75,9 @@ export async function readProject(filePath: string | undefined): Promise<Project
       continue
     }
     const css = decode(await readFile(resolved))
-    if (css === undefined || /<\/style/i.test(css)) {
-      const what = css === undefined ? 'bytes that are not UTF-8' : '`</style`'
-      report(file, offset, `Unexpected ${what} in \`theme.${field}\` \`${named}\`, expected a UTF-8 CSS stylesheet`, 'project-field')
+    const refused = css === undefined ? 'bytes that are not UTF-8' : refusedCss(css)
+    if (css === undefined || refused !== undefined) {
+      report(file, offset, `Unexpected ${refused} in \`theme.${field}\` \`${named}\`, expected a UTF-8 stylesheet that loads nothing`, 'project-field')
       continue
     }
     sheets[field] = css
@@ -133,6 +133,22 @@ function insideProject(folder: string, named: string): string | { reason: string
   if (!real.startsWith(realFolder + path.sep)) return { reason: 'outside the project' }
   if (!statSync(real).isFile()) return { reason: 'that is not a file' }
   return real
+}
+
+/**
+ * What a theme stylesheet may not contain: `</style` (it would end the HTML
+ * edition's inline `<style>`), and `url(`, `image-set(` or `@import`, which
+ * would load files or addresses from elsewhere (themes' own fonts and images
+ * are a later step), or an escape outside a string that could spell one.
+ * Comments and strings are not searched.
+ */
+function refusedCss(css: string): string | undefined {
+  if (/<\/style/i.test(css)) return '`</style`'
+  // Comments and strings out: what is left is where a load (or an escape spelling one) could be.
+  const code = css.replace(/\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, '""')
+  const loads = /@import|\b(?:url|image-set|src)\s*\(|\\/i.exec(code)
+  if (!loads) return undefined
+  return loads[0] === '\\' ? 'a backslash escape outside a string' : `\`${loads[0]}\``
 }
 
 function decode(bytes: Uint8Array): string | undefined {

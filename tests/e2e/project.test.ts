@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,9 +12,9 @@ const run = promisify(execFile)
 const bin = path.join(projectRoot, 'pipeline', 'bin.js')
 
 /** Run the real CLI (`pipeline/bin.js`, as `npx offprint` does) in `cwd`. */
-async function offprint(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function offprint(args: string[], cwd: string, siteUrlVariable = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, timeout: 120_000, env: { ...process.env, OFFPRINT_SITE_URL: '' } })
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, timeout: 120_000, env: { ...process.env, OFFPRINT_SITE_URL: siteUrlVariable } })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string }
@@ -95,6 +95,29 @@ describe('offprint.yaml: errors', () => {
     expect(result.stderr).toMatch(/2:8\s+error\s+Unexpected `theme\.css` `\.\.\/outside\.css` outside the project.*project-field/)
     expect(result.stderr).toMatch(/3:9\s+error\s+Unexpected `theme\.html` `theme\/missing\.css` that does not exist.*project-field/)
     await expect(readdir(path.join(dir, 'dist'))).rejects.toThrow()
+  })
+
+  it('refuses a theme stylesheet that would load something (url(), @import, an escape outside a string)', async () => {
+    const dir = await fresh({
+      'offprint.yaml': 'theme:\n  css: a.css\n  epub: b.css\n',
+      'a.css': 'body { background: url(https://example.org/x.png) }\n',
+      'b.css': 'a { content: "\\201C" } @import "c.css";\n',
+    })
+    const result = await offprint(['build', '--editions', 'html'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/2:8\s+error\s+Unexpected `url\(` in `theme\.css` `a\.css`.*project-field/)
+    expect(result.stderr).toMatch(/3:9\s+error\s+Unexpected `@import` in `theme\.epub` `b\.css`.*project-field/)
+  })
+
+  it('site.url gives way to OFFPRINT_SITE_URL and --site-url', async () => {
+    const dir = await fresh({ 'offprint.yaml': 'site:\n  url: https://project.example/\n' })
+    const feed = async (): Promise<string> => readFile(path.join(dir, 'dist', 'feed.xml'), 'utf8')
+    expect((await offprint(['build', '--editions', 'html'], dir)).code).toBe(0)
+    expect(await feed()).toContain('href="https://project.example/feed.xml"')
+    expect((await offprint(['build', '--editions', 'html'], dir, 'https://variable.example/')).code).toBe(0)
+    expect(await feed()).toContain('href="https://variable.example/feed.xml"')
+    expect((await offprint(['build', '--editions', 'html', '--site-url', 'https://option.example/'], dir, 'https://variable.example/')).code).toBe(0)
+    expect(await feed()).toContain('href="https://option.example/feed.xml"')
   })
 
   it('--config names the project file, paths relative to its folder; a missing one is a usage error (exit 2)', async () => {
@@ -247,4 +270,33 @@ describe('offprint.yaml: the cache knows the theme', () => {
     expect(Object.keys(fourth.timings).sort()).toEqual(['html', 'parse', 'pdf'])
     for (const edition of ['html', 'pdf']) expect(fourth.keys[edition]).not.toBe(third.keys[edition])
   }, 240_000)
+})
+
+describe('offprint.yaml: serve', () => {
+  it('watches the project file and the stylesheets it names, and rebuilds', async () => {
+    const dir = await fresh({ 'offprint.yaml': 'site:\n  title: First Title\ntheme:\n  html: theme/screen.css\n', 'theme/screen.css': '.first-look { color: teal }\n' })
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--editions', 'html'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    server.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+    const until = async (what: string, test: () => Promise<boolean>): Promise<void> => {
+      const deadline = Date.now() + 30_000
+      while (!(await test().catch(() => false))) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\n${output}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    const has = (file: string, text: string) => async (): Promise<boolean> => (await readFile(path.join(dir, 'dist', file), 'utf8')).includes(text)
+    try {
+      await until('the first build', async () => /serving/.test(output))
+      expect(await has('index.html', '<title>First Title</title>')()).toBe(true)
+      await writeFile(path.join(dir, 'theme', 'screen.css'), '.second-look { color: navy }\n')
+      await until('the theme edit rebuilt', has('themed/index.html', '.second-look { color: navy }'))
+      await writeFile(path.join(dir, 'offprint.yaml'), 'site:\n  title: Second Title\ntheme:\n  html: theme/screen.css\n')
+      await until('the project edit rebuilt', has('index.html', '<title>Second Title</title>'))
+    } finally {
+      server.kill('SIGTERM')
+      await new Promise((resolve) => server.once('exit', resolve))
+    }
+  }, 90_000)
 })
