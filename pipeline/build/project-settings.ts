@@ -31,7 +31,7 @@ export function themeSheets(project: Project): Partial<Record<EditionName, strin
   const sheets: Partial<Record<EditionName, string>> = {}
   for (const edition of ['html', 'pdf', 'epub'] as const) {
     const parts = [accentCss, project.sheets.css, project.sheets[edition]].filter((part): part is string => part !== undefined)
-    if (parts.length > 0) sheets[edition] = parts.map((part) => part.trimEnd()).join('\n') + '\n'
+    if (parts.length > 0) sheets[edition] = `${parts.map((part) => part.trimEnd()).join('\n')}\n`
   }
   return sheets
 }

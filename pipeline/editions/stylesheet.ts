@@ -16,5 +16,5 @@ const sharedSheets = ['align.css', 'code.css']
  */
 export async function editionStylesheet(templatesDir: string, sheet: EditionSheet, theme?: string): Promise<string> {
   const [own, ...shared] = await Promise.all([sheet, ...sharedSheets].map((name) => readFile(path.join(templatesDir, name), 'utf8')))
-  return [own?.trimEnd(), ...shared.map((text) => text.trimEnd()), ...(theme === undefined ? [] : [theme.trimEnd()])].join('\n') + '\n'
+  return `${[own?.trimEnd(), ...shared.map((text) => text.trimEnd()), ...(theme === undefined ? [] : [theme.trimEnd()])].join('\n')}\n`
 }
