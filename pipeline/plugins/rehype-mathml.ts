@@ -37,6 +37,8 @@ export function rehypeMathml() {
         return SKIP
       }
       if (!math) return SKIP
+      // The stylesheets place display math (code.css); no inline style in any edition.
+      if (math.type === 'element') delete math.properties.style
       parent.children[index] = math
       return SKIP
     })

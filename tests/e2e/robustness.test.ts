@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Element, Root } from 'hast'
-import { selectAll } from 'hast-util-select'
+import { select, selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
 import { previewsScript } from '../../pipeline/editions/html/previews.ts'
 import JSZip from 'jszip'
@@ -194,8 +194,10 @@ function activeContent(tree: Root): string[] {
   for (const node of selectAll('*', tree)) {
     // Two scripts are the edition's own: JSON-LD data, and Escape closing a preview (its exact text).
     if (node.tagName === 'script' && node.properties.type !== 'application/ld+json' && toString(node) !== previewsScript) found.push('<script>')
-    if (['iframe', 'frame', 'object', 'embed', 'applet', 'base', 'form', 'link', 'svg', 'math'].includes(node.tagName)) {
-      // The page's own links (`rel=stylesheet` is never written: CSS is inline) are not in the text.
+    // The site's own feed links (never a stylesheet: CSS is inline), and math offprint typeset from TeX (its annotation).
+    const ownFeed = node.tagName === 'link' && String(node.properties.rel) === 'alternate' && ['feed.xml', 'opds.xml'].includes(String(node.properties.href))
+    const ownMath = node.tagName === 'math' && select('annotation[encoding="application/x-tex"]', node) !== undefined
+    if (['iframe', 'frame', 'object', 'embed', 'applet', 'base', 'form', 'link', 'svg', 'math'].includes(node.tagName) && !ownFeed && !ownMath) {
       found.push(`<${node.tagName}>`)
     }
     if (node.tagName === 'meta' && node.properties.httpEquiv !== undefined) found.push('<meta http-equiv>')

@@ -9,6 +9,7 @@ import type { EditionInput, EditionWarning } from '../edition.ts'
 import { titleBlock } from '../title-block.ts'
 import { removeUnsafe } from '../unsafe-markup.ts'
 import { markTermUses } from './term-pages.ts'
+import { splitCodeLines } from './code-lines.ts'
 import { hyphenateTree } from './hyphenate.ts'
 import { inlineFootnotes } from './notes.ts'
 
@@ -44,6 +45,7 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   const tree = input.tree
   const warnings: EditionWarning[] = []
   removeUnsafe(tree)
+  splitCodeLines(tree)
   unlinkLocal(tree)
   localizeImages(tree, input, warnings)
   keepAsideForNotes(tree)
