@@ -26,7 +26,7 @@ await build({
   // The unified ecosystem is hundreds of small ES modules: bundled, they load in one
   // read instead of hundreds of resolutions. Packages that find files of their own
   // at run time, or are large and lazily loaded anyway, stay in node_modules.
-  external: ['puppeteer', 'puppeteer-core', 'epub-gen-memory', 'ejs', 'pdf-lib', 'hyphen', 'hyphen/*', 'pagedjs', 'tsx', 'tsx/*', 'esbuild'],
+  external: ['puppeteer', 'puppeteer-core', 'epub-gen-memory', '@resvg/resvg-js', 'pdf-lib', 'hyphen', 'hyphen/*', 'pagedjs', 'tsx', 'tsx/*', 'esbuild'],
   sourcemap: 'linked',
   // CommonJS packages (yaml) require Node's built-ins: give the bundle a `require`.
   banner: { js: "import { createRequire as __offprintRequire } from 'node:module'; const require = __offprintRequire(import.meta.url);" },
