@@ -21,7 +21,8 @@ export interface SiteOptions {
 
 /**
  * The CSS a project adds to each edition's built-in styles, in this order:
- * the accent (`--accent`, links and rules), `theme.css`, then the edition's
+ * the accent (`--accent`, links and rules), for the PDF `pdf.margins` and
+ * `pdf.runningHead` (an `@page` rule), `theme.css`, then the edition's
  * own `theme.html`, `theme.pdf` or `theme.epub`. An edition the project adds
  * nothing to has no entry, so its output (and cache key) stay as without a project.
  */
@@ -29,11 +30,26 @@ export function themeSheets(project: Project): Partial<Record<EditionName, strin
   const accent = project.fields.theme?.accent
   const accentCss = accent === undefined ? undefined : `:root { --accent: ${accent}; }\na { color: var(--accent); }\nhr { border-color: var(--accent); }\n`
   const sheets: Partial<Record<EditionName, string>> = {}
+  const pageCss = pdfPageSheet(project)
   for (const edition of ['html', 'pdf', 'epub'] as const) {
-    const parts = [accentCss, project.sheets.css, project.sheets[edition]].filter((part): part is string => part !== undefined)
+    const parts = [accentCss, edition === 'pdf' ? pageCss : undefined, project.sheets.css, project.sheets[edition]].filter((part): part is string => part !== undefined)
     if (parts.length > 0) sheets[edition] = `${parts.map((part) => part.trimEnd()).join('\n')}\n`
   }
   return sheets
+}
+
+/** Header boxes of `templates/print.css` that each `pdf.runningHead` empties: the title is top left, the section top right. */
+const emptiedHeads = { title: ['top-right'], section: ['top-left'], none: ['top-left', 'top-right'] } as const
+
+/** `pdf.margins` and `pdf.runningHead` as an `@page` rule after `print.css`; undefined when neither is set. */
+function pdfPageSheet(project: Project): string | undefined {
+  const { margins, runningHead } = project.fields.pdf ?? {}
+  if (margins === undefined && runningHead === undefined) return undefined
+  const inside = [
+    ...(margins === undefined ? [] : [`margin: ${margins.split(/\s+/).join(' ')};`]),
+    ...(runningHead === undefined ? [] : emptiedHeads[runningHead].map((box) => `@${box} { content: none; }`)),
+  ]
+  return `@page {\n  ${inside.join('\n  ')}\n}\n`
 }
 
 /** The site as the front page and the feeds show it: `siteUrl` (from `--site-url` or the environment) wins over `site.url`. */

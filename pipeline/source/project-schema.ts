@@ -67,6 +67,14 @@ const pdfSchema = z
   .object({
     /** Paper size of articles whose front matter names none, unless `--paper` is given; default `A4`. */
     paper: z.enum(paperSizes).optional(),
+    /** The page margins, 1 to 4 CSS lengths as for `margin` (top, right, bottom, left); default `22mm 20mm 24mm 20mm`. */
+    margins: z
+      .string()
+      .trim()
+      .regex(/^(?:\d+(?:\.\d+)?(?:mm|cm|in|pt|pc)(?:\s+|$)){1,4}$/, 'expected 1 to 4 lengths in mm, cm, in, pt or pc, such as `20mm` or `22mm 20mm 24mm`')
+      .optional(),
+    /** What the page header shows: the article's `title`, its current `section`, or `none`; default both (title left, section right). */
+    runningHead: z.enum(['title', 'section', 'none']).optional(),
   })
   .strip()
 

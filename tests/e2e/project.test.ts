@@ -61,7 +61,8 @@ const fresh = async (files: Record<string, string> = {}): Promise<string> => {
 describe('offprint.yaml: errors', () => {
   it('reports schema errors at their line and column with their rule ids, exit 1, nothing written, no stack trace', async () => {
     const dir = await fresh({
-      'offprint.yaml': 'site:\n  title: The Review\n  url: ftp://example.org/\n  colour: red\ntheme:\n  accent: "red; } body { display: none"\npdf:\n  paper: A5\n',
+      'offprint.yaml':
+        'site:\n  title: The Review\n  url: ftp://example.org/\n  colour: red\ntheme:\n  accent: "red; } body { display: none"\npdf:\n  paper: A5\n  margins: wide\n',
     })
     const result = await offprint(['build', '--editions', 'html'], dir)
     expect(result.code).toBe(1)
@@ -70,6 +71,7 @@ describe('offprint.yaml: errors', () => {
     expect(result.stderr).toMatch(/4:3\s+warning\s+Unexpected project field `site\.colour`.*project-unknown/)
     expect(result.stderr).toMatch(/6:11\s+error\s+Unexpected project field `theme\.accent`: expected a CSS colour.*project-field/)
     expect(result.stderr).toMatch(/8:10\s+error\s+Unexpected project field `pdf\.paper`.*project-field/)
+    expect(result.stderr).toMatch(/9:12\s+error\s+Unexpected project field `pdf\.margins`: expected 1 to 4 lengths.*project-field/)
     expect(result.stderr).not.toMatch(/\n\s+at /)
     await expect(readdir(path.join(dir, 'dist'))).rejects.toThrow()
   })
@@ -299,4 +301,35 @@ describe('offprint.yaml: serve', () => {
       await new Promise((resolve) => server.once('exit', resolve))
     }
   }, 90_000)
+})
+
+describe('offprint.yaml: pdf.margins and pdf.runningHead', () => {
+  it('sets the page margins and the running head in the PDF; changing them rebuilds the PDF, not the HTML', async () => {
+    const sections = Array.from({ length: 8 }, (_, i) => `## Section ${i + 1}\n\n${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(12)}`).join('\n\n')
+    const dir = await fresh({ 'offprint.yaml': 'pdf:\n  margins: 40mm 45mm\n  runningHead: section\n' })
+    await writeFile(path.join(dir, 'source', 'themed.md'), `---\ntitle: A long article\nauthor: A. Writer\ndate: 2024-01-02\nlang: en\n---\n\n${sections}\n`)
+    const pdf = path.join(dir, 'dist', 'themed', 'themed.pdf')
+    const page2 = async (): Promise<{ head: string; left: number }> => {
+      const { stdout: layout } = await run('pdftotext', ['-layout', '-f', '2', '-l', '2', pdf, '-'])
+      const { stdout: boxes } = await run('pdftotext', ['-bbox', '-f', '2', '-l', '2', pdf, '-'])
+      const lefts = [...boxes.matchAll(/<word xMin="([\d.]+)"/g)].map((match) => Number(match[1]))
+      return { head: layout.split('\n')[0] ?? '', left: Math.min(...lefts) }
+    }
+    expect((await offprint(['build', '--editions', 'html,pdf', '--json', 'report.json'], dir)).code).toBe(0)
+    const first = await page2()
+    expect(first.head).toMatch(/Section \d/)
+    expect(first.head).not.toContain('A long article')
+    // 45 mm is 127.6 pt: the text block starts there.
+    expect(first.left).toBeGreaterThan(127)
+    expect(first.left).toBeLessThan(131)
+
+    await writeFile(path.join(dir, 'offprint.yaml'), 'pdf:\n  margins: 20mm\n  runningHead: title\n')
+    expect((await offprint(['build', '--editions', 'html,pdf', '--json', 'report.json'], dir)).code).toBe(0)
+    const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { sources: Array<{ timingsMs: Record<string, number> }> }
+    expect(Object.keys(report.sources[0]?.timingsMs ?? {}).sort()).toEqual(['parse', 'pdf'])
+    const second = await page2()
+    expect(second.head).toContain('A long article')
+    expect(second.head).not.toMatch(/Section \d/)
+    expect(second.left).toBeLessThan(60)
+  }, 120_000)
 })
