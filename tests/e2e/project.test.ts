@@ -7,6 +7,7 @@ import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../helpers/corpus.ts'
 import { decodePng } from '../helpers/png.ts'
+import { epubcheck } from '../helpers/epub.ts'
 
 const run = promisify(execFile)
 const bin = path.join(projectRoot, 'pipeline', 'bin.js')
@@ -58,7 +59,7 @@ const fresh = async (files: Record<string, string> = {}): Promise<string> => {
   return dir
 }
 
-describe('offprint.yaml: errors', () => {
+describe('offprint.yaml: reading the file, and the site settings', () => {
   it('reports schema errors at their line and column with their rule ids, exit 1, nothing written, no stack trace', async () => {
     const dir = await fresh({
       'offprint.yaml':
@@ -109,6 +110,16 @@ describe('offprint.yaml: errors', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/2:8\s+error\s+Unexpected `url\(` in `theme\.css` `a\.css`.*project-field/)
     expect(result.stderr).toMatch(/3:9\s+error\s+Unexpected `@import` in `theme\.epub` `b\.css`.*project-field/)
+  })
+
+  it('merge writes the front page and the feeds with the project file\'s site settings', async () => {
+    const dir = await fresh({ 'offprint.yaml': 'site:\n  title: Merged Review\n' })
+    expect((await offprint(['build', '--editions', 'html', '--shard', '1/1', '--json', 'r.json', '--out', 'dist'], dir)).code).toBe(0)
+    await rm(path.join(dir, 'dist', 'index.html'))
+    await rm(path.join(dir, 'dist', 'feed.xml'))
+    expect((await offprint(['merge', 'r.json', '--out', 'dist'], dir)).code).toBe(0)
+    expect(await readFile(path.join(dir, 'dist', 'index.html'), 'utf8')).toContain('<title>Merged Review</title>')
+    expect(await readFile(path.join(dir, 'dist', 'feed.xml'), 'utf8')).toContain('<title>Merged Review</title>')
   })
 
   it('site.url gives way to OFFPRINT_SITE_URL and --site-url', async () => {
@@ -196,8 +207,10 @@ describe('offprint.yaml: a themed site', () => {
     expect(html).toContain('<span class="publisher">Steppe Press</span>')
   })
 
-  it('the EPUB edition: its CSS ends with the accent, theme.css and theme.epub', async () => {
-    const zip = await JSZip.loadAsync(await readFile(path.join(dir, 'dist', 'themed', 'themed.epub')))
+  it('the EPUB edition: its CSS ends with the accent, theme.css and theme.epub; epubcheck clean', async () => {
+    const epub = path.join(dir, 'dist', 'themed', 'themed.epub')
+    expect((await epubcheck([epub], dir)).get(epub)).toEqual([])
+    const zip = await JSZip.loadAsync(await readFile(epub))
     const cssName = Object.keys(zip.files).find((name) => name.endsWith('.css')) ?? ''
     const css = (await zip.file(cssName)?.async('string')) ?? ''
     expect(css).toContain(':root { --accent: #0a7e3c; }')
