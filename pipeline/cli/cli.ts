@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { statSync } from 'node:fs'
 import { projectFilePath, readProject } from '../source/project-file.ts'
 import { siteOptionsOf } from '../build/project-settings.ts'
+import { initProject } from '../build/init-project.ts'
 import { build, writeIndex, type BuildReport } from '../build/build.ts'
 import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
@@ -22,6 +23,8 @@ Commands:
   check [paths…]   parse, enrich and report, writing nothing
   serve [paths…]   build, serve --out on localhost, rebuild and reload on changes
   merge FILE…      write --out/index.html and the feeds from the --json reports of shard builds
+  init [folder]    write a starting project (a sample article, its glossary, a commented
+                   offprint.yaml, a Makefile) into folder (default: .); never overwrites
 
 Options:
   --out DIR            output folder (default: dist)
@@ -51,7 +54,7 @@ Exit codes: 0 success, 1 content errors (or warnings with --frail), 2 usage erro
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'build' | 'check' | 'serve' | 'merge'
+  command: 'build' | 'check' | 'serve' | 'merge' | 'init'
   port: number
   host: string
   options: BuildOptions & { force: boolean; shard?: Shard; siteUrl?: string; project?: string; paperChosen: boolean }
@@ -86,11 +89,14 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values.help) return 'help'
   if (values.version) return 'version'
   const [command, ...paths] = positionals
-  if (command !== 'build' && command !== 'check' && command !== 'serve' && command !== 'merge') {
+  if (command !== 'build' && command !== 'check' && command !== 'serve' && command !== 'merge' && command !== 'init') {
     throw new UsageError(
-      command ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\` or \`merge\`` : 'Missing command, expected `build`, `check`, `serve` or `merge`',
+      command
+        ? `Unexpected command \`${command}\`, expected \`build\`, \`check\`, \`serve\`, \`merge\` or \`init\``
+        : 'Missing command, expected `build`, `check`, `serve`, `merge` or `init`',
     )
   }
+  if (command === 'init' && paths.length > 1) throw new UsageError(`Unexpected folders \`${paths.join(' ')}\` for \`init\`, expected one folder at most`)
   if (command === 'merge' && paths.length === 0) throw new UsageError('Missing reports for `merge`, expected the `--json` files of the shard builds')
   const port = values.port === undefined ? 4173 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Unexpected --port \`${values.port}\`, expected a port number`)
@@ -109,7 +115,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     throw new UsageError((error as Error).message)
   }
   // A project file named but missing is a mistake in the command; one with bad content is a content error (exit 1).
-  const project = projectFilePath(values.config)
+  const project = command === 'init' ? undefined : projectFilePath(values.config)
   if (project !== undefined && !statSync(project, { throwIfNoEntry: false })?.isFile()) {
     throw new UsageError(`Unexpected --config \`${values.config}\`, expected an existing project file such as offprint.yaml`)
   }
@@ -123,7 +129,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     frail: values.frail,
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
     options: {
-      paths: paths.length > 0 ? paths : defaultBuildOptions.paths,
+      paths: paths.length > 0 ? paths : command === 'init' ? ['.'] : defaultBuildOptions.paths,
       out: path.resolve(values.out ?? defaultBuildOptions.out),
       editions: editions as EditionName[],
       paper: paper as BuildOptions['paper'],
@@ -192,6 +198,19 @@ async function merge(reports: string[], out: string, siteUrl: string | undefined
   return 0
 }
 
+/** `offprint init [folder]`: write the starting project, or refuse (exit 2) when any of its files exists. */
+async function init(folder: string): Promise<number> {
+  const outcome = await initProject(path.resolve(folder))
+  const shown = (file: string): string => path.join(folder, file)
+  if ('existing' in outcome) {
+    process.stderr.write(`offprint: Unexpected existing ${outcome.existing.map((file) => `\`${shown(file)}\``).join(', ')}, expected a folder without them; nothing was written\n`)
+    return 2
+  }
+  for (const file of outcome.written) process.stderr.write(`offprint: wrote ${shown(file)}\n`)
+  process.stderr.write(`offprint: next: ${folder === '.' ? '' : `cd ${folder} && `}npx offprint build\n`)
+  return 0
+}
+
 /** The `version` of offprint's own package.json. */
 async function offprintVersion(): Promise<string> {
   const manifest = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { version?: string }
@@ -215,6 +234,7 @@ async function main(): Promise<number> {
     return 0
   }
   const { command, options, frail, verbosity } = parsed
+  if (command === 'init') return init(options.paths[0] ?? '.')
   if (command === 'merge') return merge(options.paths, options.out, options.siteUrl, options.project)
   if (command === 'serve') {
     const { serve } = await import('../serve/serve.ts')

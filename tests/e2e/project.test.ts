@@ -112,7 +112,7 @@ describe('offprint.yaml: reading the file, and the site settings', () => {
     expect(result.stderr).toMatch(/3:9\s+error\s+Unexpected `@import` in `theme\.epub` `b\.css`.*project-field/)
   })
 
-  it('merge writes the front page and the feeds with the project file\'s site settings', async () => {
+  it("merge writes the front page and the feeds with the project file's site settings", async () => {
     const dir = await fresh({ 'offprint.yaml': 'site:\n  title: Merged Review\n' })
     expect((await offprint(['build', '--editions', 'html', '--shard', '1/1', '--json', 'r.json', '--out', 'dist'], dir)).code).toBe(0)
     await rm(path.join(dir, 'dist', 'index.html'))
@@ -345,4 +345,34 @@ describe('offprint.yaml: pdf.margins and pdf.runningHead', () => {
     expect(second.head).not.toMatch(/Section \d/)
     expect(second.left).toBeLessThan(60)
   }, 120_000)
+})
+
+describe('offprint init', () => {
+  it('writes a starting project that builds cleanly, with a footnote, a glossary term and a commented offprint.yaml', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'offprint-init-'))
+    dirs.push(parent)
+    const made = await offprint(['init', 'my-site'], parent)
+    expect(made.code).toBe(0)
+    const dir = path.join(parent, 'my-site')
+    expect([...(await tree(dir)).keys()].sort()).toEqual(['Makefile', 'offprint.yaml', path.join('source', 'glossary.yaml'), path.join('source', 'welcome.md')])
+    const yaml = await readFile(path.join(dir, 'offprint.yaml'), 'utf8')
+    for (const field of ['title', 'description', 'url', 'lang', 'publisher', 'accent', 'css', 'html', 'pdf', 'epub', 'paper', 'margins', 'runningHead']) {
+      expect(yaml).toMatch(new RegExp(`^#\\s+${field}:`, 'm'))
+    }
+    const built = await offprint(['build', '--editions', 'html,epub', '--frail'], dir)
+    expect(built.stderr).not.toMatch(/warning|error/)
+    expect(built.code).toBe(0)
+    const html = await readFile(path.join(dir, 'dist', 'welcome', 'index.html'), 'utf8')
+    expect(html).toContain('class="glossary-term"')
+    expect(html).toContain('id="fn-1"')
+  }, 60_000)
+
+  it('refuses to overwrite anything in a folder that has one of its files, and writes nothing', async () => {
+    const dir = await fresh({ 'source/welcome.md': '# Mine\n\nMy own text.\n' })
+    const result = await offprint(['init'], dir)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/Unexpected existing `source\/welcome\.md`.*nothing was written/)
+    expect(await readFile(path.join(dir, 'source', 'welcome.md'), 'utf8')).toBe('# Mine\n\nMy own text.\n')
+    expect([...(await tree(dir)).keys()].sort()).toEqual([path.join('source', 'themed.md'), path.join('source', 'welcome.md')])
+  })
 })
