@@ -23,7 +23,7 @@ import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
 import { readProject } from '../source/project-file.ts'
-import { defaultSiteTitle, projectFingerprint, siteOptionsOf, themeSheets, type SiteOptions } from './project-settings.ts'
+import { defaultSiteTitle, projectFingerprint, siteOptionsOf, siteStamp, themeSheets, type SiteOptions } from './project-settings.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
 const workerThreshold = 8
@@ -253,7 +253,7 @@ export async function writeIndex(
     .update(JSON.stringify(sorted))
     .update(JSON.stringify({ siteUrl: site.siteUrl ?? null, epoch: process.env.SOURCE_DATE_EPOCH ?? null }))
     // The project's site settings, only when there are some: without them the stamp is as before.
-    .update(siteSettings(site))
+    .update(siteStamp(site))
     .digest('hex')
     .slice(0, 32)
   const stamp = `<!-- offprint index ${key} -->`
@@ -264,13 +264,6 @@ export async function writeIndex(
   await writeFeeds(out, sorted, { siteUrl: site.siteUrl, title, ...(site.description ? { description: site.description } : {}) })
   const html = (await renderIndex(sorted, templates, { ...site, title })).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
   await writeFileAtomic(target, html)
-}
-
-/** `site` beyond its URL as hashed text, empty when the project sets none of it. */
-function siteSettings(site: SiteOptions): string {
-  const { siteUrl: _url, ...rest } = site
-  const set = Object.entries(rest).filter(([, value]) => value !== undefined)
-  return set.length === 0 ? '' : JSON.stringify(Object.fromEntries(set))
 }
 
 async function exists(file: string): Promise<boolean> {

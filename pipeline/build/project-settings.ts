@@ -64,3 +64,10 @@ export function projectFingerprint(project: Project): Record<string, unknown> {
   const publisher = project.fields.site?.publisher
   return publisher === undefined ? {} : { publisher }
 }
+
+/** `site` beyond its URL as text for the front page's key: empty when the project sets none of it, so the key stays as without a project. */
+export function siteStamp(site: SiteOptions): string {
+  const { siteUrl: _url, ...rest } = site
+  const set = Object.entries(rest).filter(([, value]) => value !== undefined)
+  return set.length === 0 ? '' : JSON.stringify(Object.fromEntries(set))
+}

@@ -144,8 +144,15 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   }
 }
 
+/** Whether `file` is a project file (`offprint.yaml`), whose messages the build reports with the others. */
+function isProjectFile(file: VFile): boolean {
+  return file.messages.some((message) => message.ruleId?.startsWith('project-'))
+}
+
 /** The `--json` report: per source its status, editions, timings, sizes and messages. */
 function jsonReport(result: BuildReport): unknown {
+  const project = result.files.find(isProjectFile)
+  const brief = (message: VFile['messages'][number]) => ({ line: message.line ?? null, column: message.column ?? null, ruleId: message.ruleId ?? null, reason: message.reason })
   const messagesOf = new Map(result.files.map((file) => [file.path, file.messages]))
   return {
     generator: 'offprint',
@@ -165,11 +172,13 @@ function jsonReport(result: BuildReport): unknown {
       })),
     })),
     glossaries: result.files
-      .filter((file) => !result.sources.some((source) => source.source === file.path))
+      .filter((file) => !result.sources.some((source) => source.source === file.path) && !isProjectFile(file))
       .map((file) => ({
         file: path.relative(process.cwd(), file.path),
-        messages: file.messages.map((message) => ({ line: message.line ?? null, column: message.column ?? null, ruleId: message.ruleId ?? null, reason: message.reason })),
+        messages: file.messages.map(brief),
       })),
+    // The project file, when it has messages.
+    ...(project ? { project: { file: path.relative(process.cwd(), project.path), messages: project.messages.map(brief) } } : {}),
   }
 }
 

@@ -65,9 +65,18 @@ describe('offprint.yaml: reading the file, and the site settings', () => {
       'offprint.yaml':
         'site:\n  title: The Review\n  url: ftp://example.org/\n  colour: red\ntheme:\n  accent: "red; } body { display: none"\npdf:\n  paper: A5\n  margins: wide\n',
     })
-    const result = await offprint(['build', '--editions', 'html'], dir)
+    const result = await offprint(['build', '--editions', 'html', '--json', 'report.json'], dir)
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/offprint\.yaml/)
+    const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { project: { file: string; messages: Array<{ line: number; ruleId: string }> } }
+    expect(report.project.file).toBe('offprint.yaml')
+    expect(report.project.messages.map((message) => `${message.line} ${message.ruleId}`).sort()).toEqual([
+      '3 project-field',
+      '4 project-unknown',
+      '6 project-field',
+      '8 project-field',
+      '9 project-field',
+    ])
     expect(result.stderr).toMatch(/3:8\s+error\s+Unexpected project field `site\.url`.*project-field/)
     expect(result.stderr).toMatch(/4:3\s+warning\s+Unexpected project field `site\.colour`.*project-unknown/)
     expect(result.stderr).toMatch(/6:11\s+error\s+Unexpected project field `theme\.accent`: expected a CSS colour.*project-field/)
