@@ -10,7 +10,8 @@ import { messageSource } from '../common/rules.ts'
  * Typeset TeX math as MathML with temml: remark-math's
  * `<code class="language-math">` (inline) and `<pre><code
  * class="language-math">` (display) become `<math>`, with the TeX kept as
- * its `application/x-tex` annotation. TeX that does not parse is a
+ * its `alttext` (not as an `<annotation>`: text browsers, reader modes and
+ * copied text would read the formula twice). TeX that does not parse is a
  * `math-invalid` warning at its place, and its source stays visible as code:
  * math is never dropped.
  */
@@ -23,7 +24,7 @@ export function rehypeMathml() {
       const tex = toString(node)
       let math: ElementContent | undefined
       try {
-        const markup = temml.renderToString(tex, { displayMode: display, annotate: true, throwOnError: true, trust: false })
+        const markup = temml.renderToString(tex, { displayMode: display, annotate: false, throwOnError: true, trust: false })
         math = fromHtml(markup, { fragment: true }).children.find((child): child is Element => child.type === 'element' && child.tagName === 'math')
       } catch (error) {
         file.message(
@@ -38,7 +39,10 @@ export function rehypeMathml() {
       }
       if (!math) return SKIP
       // The stylesheets place display math (code.css); no inline style in any edition.
-      if (math.type === 'element') delete math.properties.style
+      if (math.type === 'element') {
+        delete math.properties.style
+        math.properties.alttext = tex
+      }
       parent.children[index] = math
       return SKIP
     })

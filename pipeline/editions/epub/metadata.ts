@@ -100,7 +100,7 @@ function accessibility(facts: ContentFacts, source: string | undefined): Accessi
     'Text with a navigable table of contents and headings in document order;',
     ...(facts.notes ? ['footnotes are linked both ways and open as pop-ups on readers that support it;'] : []),
     'the styles leave typeface, size and colours to the reader.',
-    ...(facts.math ? ['Mathematics is MathML, with its TeX source as an annotation.'] : []),
+    ...(facts.math ? ['Mathematics is MathML, with its TeX source as alternative text.'] : []),
     ...(facts.printEdition ? [`Page numbers and page breaks are those of the PDF edition (${facts.printEdition}), listed in a page-list.`] : []),
     !visual ? 'There are no images.' : described ? 'Every image has a text alternative.' : `${images.withoutAlt} of ${images.count} images lack a text alternative.`,
     'No hazards.',
