@@ -85,13 +85,14 @@ export function textOf(node: Root | Element): string {
 
 export const epubType = (node: Element): string[] => (node.attributes['epub:type'] ?? '').split(/\s+/).filter(Boolean)
 
-/** Words of a content document: text nodes joined by spaces, plus image alt text; the `<title>` is not text. */
+/** Words of a content document: text nodes joined by spaces, plus the text alternatives of images (`alt`) and math (`alttext`, its TeX); the `<title>` is not text. */
 export function documentWords(tree: Root): string[] {
   const parts: string[] = []
   visit(tree, (node) => {
     if (node.type === 'element' && node.name === 'title') return 'skip'
     if (node.type === 'text') parts.push(node.value)
     if (node.type === 'element' && node.name === 'img' && node.attributes.alt) parts.push(node.attributes.alt)
+    if (node.type === 'element' && node.name === 'math' && node.attributes.alttext) parts.push(node.attributes.alttext)
     return undefined
   })
   return wordsOf(parts.join(' '))

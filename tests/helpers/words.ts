@@ -49,6 +49,8 @@ export function renderedWords(tree: HastNodes): string[] {
     if (node.type === 'element' && (node.tagName === 'script' || node.tagName === 'style' || node.tagName === 'title')) return 'skip'
     if (node.type === 'text') parts.push(node.value)
     if (node.type === 'element' && node.tagName === 'img' && typeof node.properties.alt === 'string') parts.push(node.properties.alt)
+    // Math's text alternative is its TeX (`$O(log n)$` sets l, o, g apart as three variables).
+    if (node.type === 'element' && node.tagName === 'math' && typeof node.properties.alttext === 'string') parts.push(node.properties.alttext)
     return undefined
   })
   return wordsOf(parts.join(' '))
