@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
 import { isMap, isScalar, type Document } from 'yaml'
+import { decodeUtf8 } from '../common/encoding.ts'
 import { messageSource } from '../common/rules.ts'
 import { nodeAt, parseYamlBlock, report, validateYaml } from '../common/yaml-source.ts'
 import { knownProjectKeys, projectSchema, themeFileFields, type ProjectFields } from './project-schema.ts'
@@ -151,10 +152,8 @@ function refusedCss(css: string): string | undefined {
   return loads[0] === '\\' ? 'a backslash escape outside a string' : `\`${loads[0]}\``
 }
 
+/** The stylesheet's text (a byte-order mark dropped), or undefined when it is not UTF-8. */
 function decode(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return undefined
-  }
+  const decoded = decodeUtf8(bytes)
+  return 'text' in decoded ? decoded.text.replace(/^\uFEFF/, '') : undefined
 }
