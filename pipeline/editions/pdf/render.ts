@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Page } from 'puppeteer'
 import { type BrowserSession, withTimeout } from '../browser.ts'
 import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
 import { findPageStarts, pageStartQuery } from './page-starts.ts'
+import { packageDirs } from './print-assets.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -29,24 +29,6 @@ export interface RenderResult {
   pageStarts: PageStart[]
   /** Requests the page made and was refused. */
   blocked: readonly string[]
-}
-
-/** Folders of the packages the print page reads: the paging script and the fonts. */
-export function packageDirs(): { pagedjs: string; fonts: string[] } {
-  const require = createRequire(import.meta.url)
-  // pagedjs exports no file path; its CommonJS entry sits in `lib/`.
-  const pagedjs = dirname(dirname(require.resolve('pagedjs')))
-  const fonts = ['@fontsource/noto-serif', '@fontsource/noto-sans-mono'].map((name) => dirname(require.resolve(`${name}/package.json`)))
-  return { pagedjs, fonts }
-}
-
-/** The @font-face sheets: Noto Serif regular, italic, bold, bold italic; Noto Sans Mono regular and bold. */
-export function fontSheetUrls(fontDirs: readonly string[]): string[] {
-  const [serif, mono] = fontDirs
-  if (!serif || !mono) return []
-  return [...['400.css', '400-italic.css', '700.css', '700-italic.css'].map((file) => join(serif, file)), ...['400.css', '700.css'].map((file) => join(mono, file))].map(
-    (path) => pathToFileURL(path).href,
-  )
 }
 
 /**
