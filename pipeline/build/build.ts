@@ -114,7 +114,12 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   }
   let session: Promise<BrowserSession> | undefined
   const browser = (): Promise<BrowserSession> => {
-    session ??= import('../editions/browser.ts').then(({ launchBrowser }) => launchBrowser({ jobs: options.jobs }))
+    // The first print page is made ready (Paged.js evaluated) while the source is still parsed.
+    session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
+      const launched = await launchBrowser({ jobs: options.jobs })
+      launched.prewarm(printPage)
+      return launched
+    })
     return session
   }
   // Every entry.json is read once, here; removed sources' folders go before the build.

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs'
-import { access, mkdtemp, realpath, rm } from 'node:fs/promises'
+import { access, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer'
 
 /** Options of `launchBrowser`. */
@@ -30,6 +30,23 @@ export interface PageContext {
   blocked: readonly string[]
 }
 
+/**
+ * A kind of page kept warm between documents: prepared once (scripts
+ * evaluated, say), then given one document after another, which its user
+ * writes into it. Saves a page's start and the preparation per document.
+ */
+export interface KeptPageKind {
+  /** Names the kind: pages are kept per name. */
+  name: string
+  /**
+   * Make a new page ready; it starts on a blank `file:` document, with
+   * JavaScript off and only the session's own folder readable.
+   */
+  prepare(page: Page): Promise<void>
+  /** Documents a page serves before it is replaced, which bounds what it accumulates; default 40. */
+  uses?: number
+}
+
 /** One browser for a whole build, shared by every document. */
 export interface BrowserSession {
   readonly executablePath: string
@@ -40,6 +57,15 @@ export interface BrowserSession {
    * a caller that injects its own script turns it on after navigation.
    */
   withPage<T>(access: PageAccess, fn: (page: Page, context: PageContext) => Promise<T>): Promise<T>
+  /**
+   * Run `fn` with a prepared page of `kind`, reused from an earlier document
+   * when one is idle (at most `jobs` pages are in use at once). `access`
+   * holds for this document only. A page whose `fn` fails is closed, never
+   * reused, since its state is unknown.
+   */
+  withKeptPage<T>(kind: KeptPageKind, access: PageAccess, fn: (page: Page, context: PageContext) => Promise<T>): Promise<T>
+  /** Prepare one page of `kind` in the background, so that the first document finds it ready. */
+  prewarm(kind: KeptPageKind): void
   /** Close the browser and remove its profile; safe to call twice. */
   close(): Promise<void>
 }
@@ -143,7 +169,34 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     await rm(userDataDir, { recursive: true, force: true })
     throw new Error(`Unexpected failure to start \`${executable.path}\`, expected a running Chromium: ${browserInstallHint}`, { cause: error })
   }
-  return createSession(browser, executable.path, userDataDir, jobs)
+  try {
+    return await createSession(browser, executable.path, userDataDir, jobs)
+  } catch (error) {
+    browser.process()?.kill('SIGKILL')
+    await rm(userDataDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** What a page may read now and what it was refused; a kept page gets a new one per document. */
+interface PageGate {
+  roots: readonly string[]
+  blocked: string[]
+}
+
+/** A page kept for reuse, with its gate and the documents it has served. */
+interface KeptPage {
+  page: Page
+  gate: PageGate
+  used: number
+  /** The folders its documents could read, joined; none before its first document. */
+  key?: string
+}
+
+/** An idle kept page, perhaps still being prepared. */
+interface IdlePage {
+  key: string | undefined
+  page: Promise<KeptPage | undefined>
 }
 
 async function createSession(browser: Browser, executablePath: string, userDataDir: string, jobs: number): Promise<BrowserSession> {
@@ -151,6 +204,11 @@ async function createSession(browser: Browser, executablePath: string, userDataD
   const waiting: Array<() => void> = []
   let open = 0
   let closed: Promise<void> | undefined
+  // A kept page starts on this blank document: a `file:` page may read local files, `about:blank` may not.
+  const pagesDir = await realpath(await mkdtemp(join(userDataDir, 'pages-')))
+  const blankUrl = pathToFileURL(join(pagesDir, 'blank.html')).href
+  await writeFile(join(pagesDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><title></title>')
+  const idle = new Map<string, IdlePage[]>()
 
   const killNow = (): void => {
     browser.process()?.kill('SIGKILL')
@@ -182,27 +240,106 @@ async function createSession(browser: Browser, executablePath: string, userDataD
     else open--
   }
 
+  const rootsOf = (access: PageAccess): Promise<string[]> => Promise.all(access.allow.map((folder) => realpath(resolve(folder)).catch(() => resolve(folder))))
+
+  /** A new page, JavaScript off, every request checked against the gate's roots. */
+  const openPage = async (gate: PageGate): Promise<Page> => {
+    const page = await browser.newPage()
+    try {
+      await page.setJavaScriptEnabled(false)
+      page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
+      await page.setRequestInterception(true)
+      page.on('request', (request) => void filterRequest(request, gate.roots, gate.blocked))
+      return page
+    } catch (error) {
+      await page.close().catch(() => undefined)
+      throw error
+    }
+  }
+
+  const makeKept = async (kind: KeptPageKind): Promise<KeptPage> => {
+    const gate: PageGate = { roots: [pagesDir], blocked: [] }
+    const page = await openPage(gate)
+    try {
+      await page.goto(blankUrl, { waitUntil: 'load' })
+      await kind.prepare(page)
+      return { page, gate, used: 0 }
+    } catch (error) {
+      await page.close().catch(() => undefined)
+      throw error
+    }
+  }
+
+  /**
+   * An idle page of `kind` that served documents with the same `roots` (or
+   * none yet), else a new one. A page keeps, across `document.open()`, the
+   * images it has loaded, so a page that read one set of folders never serves
+   * a document allowed another. Idle pages are at most `jobs`: one of another
+   * set makes way.
+   */
+  const takeKept = async (kind: KeptPageKind, roots: readonly string[]): Promise<KeptPage> => {
+    const key = roots.join('\0')
+    const pages = idle.get(kind.name) ?? []
+    idle.set(kind.name, pages)
+    for (const wanted of [key, undefined]) {
+      const index = pages.findIndex((entry) => entry.key === wanted)
+      if (index < 0) continue
+      const [entry] = pages.splice(index, 1)
+      const kept = await entry?.page
+      if (kept && !kept.page.isClosed()) return { ...kept, key }
+    }
+    if (pages.length >= jobs) void pages.shift()?.page.then((kept) => kept?.page.close().catch(() => undefined))
+    return { ...(await makeKept(kind)), key }
+  }
+
   return {
     executablePath,
     version,
     async withPage(access, fn) {
       if (closed) throw new Error('Unexpected use of a closed browser session, expected an open one')
-      const roots = await Promise.all(access.allow.map((folder) => realpath(resolve(folder)).catch(() => resolve(folder))))
+      const gate: PageGate = { roots: await rootsOf(access), blocked: [] }
       await acquire()
       let page: Page | undefined
       try {
-        page = await browser.newPage()
-        const blocked: string[] = []
-        await page.setJavaScriptEnabled(false)
+        page = await openPage(gate)
         page.setDefaultNavigationTimeout(access.navigationTimeoutMs ?? 30_000)
-        page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
-        await page.setRequestInterception(true)
-        page.on('request', (request) => void filterRequest(request, roots, blocked))
-        return await fn(page, { blocked })
+        return await fn(page, { blocked: gate.blocked })
       } finally {
         await page?.close().catch(() => undefined)
         release()
       }
+    },
+    async withKeptPage(kind, access, fn) {
+      if (closed) throw new Error('Unexpected use of a closed browser session, expected an open one')
+      const roots = await rootsOf(access)
+      await acquire()
+      let kept: KeptPage | undefined
+      let reusable = false
+      try {
+        kept = await takeKept(kind, roots)
+        kept.gate.roots = roots
+        kept.gate.blocked = []
+        kept.page.setDefaultNavigationTimeout(access.navigationTimeoutMs ?? 30_000)
+        const result = await fn(kept.page, { blocked: kept.gate.blocked })
+        kept.used++
+        reusable = kept.used < (kind.uses ?? 40) && !closed
+        return result
+      } finally {
+        if (kept && reusable) {
+          kept.gate.roots = [pagesDir]
+          const pages = idle.get(kind.name) ?? []
+          pages.push({ key: kept.key, page: Promise.resolve(kept) })
+          idle.set(kind.name, pages)
+        } else await kept?.page.close().catch(() => undefined)
+        release()
+      }
+    },
+    prewarm(kind) {
+      if (closed) return
+      const pages = idle.get(kind.name) ?? []
+      // A failure here is met again, and reported, when a document needs the page.
+      pages.push({ key: undefined, page: makeKept(kind).catch(() => undefined) })
+      idle.set(kind.name, pages)
     },
     close() {
       closed ??= (async () => {

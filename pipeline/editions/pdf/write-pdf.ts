@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArticleMeta } from '../../common/article.ts'
@@ -55,9 +55,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
         hyphenate: options.hyphenate ?? true,
       },
     )
-    const htmlPath = join(workDir, 'print.html')
-    await writeFile(htmlPath, serializeHtml(document.tree))
-    const rendered = await renderPdf(session, htmlPath, [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
+    const rendered = await renderPdf(session, serializeHtml(document.tree), [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,

@@ -1,0 +1,108 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Page } from 'puppeteer'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
+
+/**
+ * Kept pages in the real Chromium: prepared once and reused, each document
+ * with its own access, never reused after a failure, replaced after `uses`.
+ */
+let session: BrowserSession
+let scratch: string
+let first: string
+let second: string
+
+beforeAll(async () => {
+  session = await launchBrowser({ jobs: 1 })
+  scratch = await mkdtemp(path.join(tmpdir(), 'offprint-kept-'))
+  first = path.join(scratch, 'first')
+  second = path.join(scratch, 'second')
+  for (const folder of [first, second]) {
+    await mkdir(folder)
+    await writeFile(path.join(folder, 'dot.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="7" height="3"/>')
+  }
+})
+afterAll(async () => {
+  await session?.close()
+  await rm(scratch, { recursive: true, force: true })
+})
+
+/** A kind that counts its preparations and leaves a mark in the window, as Paged.js leaves its globals. */
+function countingKind(name: string, uses?: number): KeptPageKind & { prepared: number } {
+  const kind = {
+    name,
+    prepared: 0,
+    ...(uses !== undefined ? { uses } : {}),
+    async prepare(page: Page) {
+      kind.prepared++
+      await page.setJavaScriptEnabled(true)
+      await page.evaluate(() => {
+        ;(window as unknown as { mark: number }).mark = 1
+      })
+    },
+  }
+  return kind
+}
+
+/** Write a document showing `image` into the page; the image's width, or 0 when it did not load. */
+async function showImage(page: Page, image: string): Promise<{ width: number; mark: unknown }> {
+  return page.evaluate(async (src) => {
+    document.open()
+    document.write(`<!doctype html><img src="${src}">`)
+    document.close()
+    const img = document.images[0] as HTMLImageElement
+    await new Promise((done) => {
+      if (img.complete) done(undefined)
+      img.addEventListener('load', done, { once: true })
+      img.addEventListener('error', done, { once: true })
+    })
+    return { width: img.naturalWidth, mark: (window as unknown as { mark?: number }).mark }
+  }, pathToFileURL(image).href)
+}
+
+describe('kept pages', () => {
+  it('prepares a page once and gives it to the next document, whose globals survive document.open()', async () => {
+    const kind = countingKind('reuse')
+    const seen: unknown[] = []
+    for (let n = 0; n < 3; n++) {
+      seen.push(await session.withKeptPage(kind, { allow: [first] }, (page) => showImage(page, path.join(first, 'dot.svg'))))
+    }
+    expect(kind.prepared).toBe(1)
+    expect(seen).toEqual([1, 2, 3].map(() => ({ width: 7, mark: 1 })))
+  })
+
+  it("never gives a page that read one set of folders to a document allowed another: images survive document.open()", async () => {
+    const kind = countingKind('access')
+    const allowed = await session.withKeptPage(kind, { allow: [first] }, (page) => showImage(page, path.join(first, 'dot.svg')))
+    const refused = await session.withKeptPage(kind, { allow: [second] }, async (page, context) => ({
+      shown: await showImage(page, path.join(first, 'dot.svg')),
+      blocked: context.blocked,
+    }))
+    expect(kind.prepared).toBe(2)
+    expect(allowed.width).toBe(7)
+    expect(refused.shown.width).toBe(0)
+    expect(refused.blocked).toEqual([pathToFileURL(path.join(first, 'dot.svg')).href])
+  })
+
+  it('never reuses a page whose document failed', async () => {
+    const kind = countingKind('failure')
+    await expect(
+      session.withKeptPage(kind, { allow: [] }, async () => {
+        throw new Error('broken document')
+      }),
+    ).rejects.toThrow('broken document')
+    await session.withKeptPage(kind, { allow: [] }, async () => undefined)
+    expect(kind.prepared).toBe(2)
+  })
+
+  it('replaces a page after its uses, and a prewarmed page serves the first document', async () => {
+    const kind = countingKind('uses', 2)
+    session.prewarm(kind)
+    for (let n = 0; n < 5; n++) await session.withKeptPage(kind, { allow: [] }, async () => undefined)
+    // Pages served documents 1–2, 3–4 and 5: three preparations, the first one ahead of time.
+    expect(kind.prepared).toBe(3)
+  })
+})
