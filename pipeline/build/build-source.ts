@@ -9,6 +9,7 @@ import type { BrowserSession } from '../editions/browser.ts'
 import type { EditionInput } from '../editions/edition.ts'
 import type { EpubWriter } from '../editions/epub/write-epub.ts'
 import { sourceDirOf } from '../source/read-source.ts'
+import type { Brand } from '../source/project-assets.ts'
 import { editionKey } from './cache-key.ts'
 import type { HashCache } from './hash-cache.ts'
 import { editionFiles, freshEditions, type IndexEntry, type OutputRecord, readRecord, recordFile, recordOf } from './output-record.ts'
@@ -37,6 +38,8 @@ export interface SourceJob {
   publisher?: string
   /** CSS the project adds to each edition (see `themeSheets`); default none. Part of that edition's cache key. */
   theme?: Partial<Record<EditionName, string>>
+  /** The project's logo, fonts and accent (see `Brand`); default none. Part of every edition's key through the build fingerprint. */
+  brand?: Brand
   /** The parse stage (parse, check images, write HTML): in this thread or a worker's. */
   parse: (request: ParseRequest) => Promise<Parsed>
   /** The source's output folder name, unique in the build. */
@@ -86,6 +89,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     paper: job.paper,
     ...(job.publisher !== undefined ? { publisher: job.publisher } : {}),
     ...(job.theme ? { theme: job.theme } : {}),
+    ...(job.brand ? { brand: job.brand } : {}),
     slug,
     templatesDir: job.templatesDir,
     check: job.check,
@@ -109,6 +113,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     templatesDir: job.templatesDir,
     epoch: epochOf(article.meta.date),
     ...(job.theme ? { theme: job.theme } : {}),
+    ...(job.brand ? { brand: job.brand } : {}),
     ...(storedPages ? { printPages: storedPages } : {}),
   }
   const stale = job.editions.filter((edition) => edition !== 'html' && !fresh.has(edition))

@@ -6,7 +6,7 @@ import { location } from 'vfile-location'
 import { buildSource, type SourceOutcome } from './build-source.ts'
 import { buildFingerprint, codeFingerprint } from './cache-key.ts'
 import type { BuildOptions } from '../common/config.ts'
-import { renderIndex } from './site-index.ts'
+import { copyBrand, renderIndex } from './site-index.ts'
 import { type IndexEntry, readOutput } from './output-record.ts'
 import type { BrowserSession } from '../editions/browser.ts'
 import type { LoadedGlossary } from '../glossary/load.ts'
@@ -23,6 +23,7 @@ import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
 import { readProject } from '../source/project-file.ts'
+import { projectTemplatesDir } from './project-templates.ts'
 import { defaultSiteTitle, projectFingerprint, siteOptionsOf, siteStamp, themeSheets, type SiteOptions } from './project-settings.ts'
 
 /** Fewest sources for which parsing and HTML go to worker threads. */
@@ -92,13 +93,15 @@ export interface BuildHooks {
 export async function build(options: RunOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
-  const templates = options.templatesDir ?? templatesDir
   // A project file with errors: reported, and nothing is built or written.
   const { file: projectFile, project } = await readProject(options.project)
   if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
+  // The project's `templates` replace built-in ones of the same name.
+  const templates = await projectTemplatesDir(project, options.templatesDir ?? templatesDir)
   const paper = options.paperChosen ? options.paper : (project.fields.pdf?.paper ?? options.paper)
   const publisher = project.fields.site?.publisher
   const theme = themeSheets(project)
+  const brand = project.brand
   const site = siteOptionsOf(project, options.siteUrl)
   const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
@@ -187,6 +190,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       paper,
       ...(publisher !== undefined ? { publisher } : {}),
       theme,
+      ...(brand ? { brand } : {}),
       browser,
       parse,
       writeEpub,
@@ -261,6 +265,7 @@ export async function writeIndex(
     .update(siteStamp(site))
     .digest('hex')
     .slice(0, 32)
+  await copyBrand(out, site.brand)
   const stamp = `<!-- offprint index ${key} -->`
   const target = path.join(out, 'index.html')
   const feedsThere = async (): Promise<boolean> => (await Promise.all(feedSentinels(site.siteUrl).map((name) => exists(path.join(out, name))))).every(Boolean)

@@ -9,6 +9,7 @@ import { checkAssets } from '../source/check-assets.ts'
 import { reportFailure } from '../source/failure.ts'
 import { parseSource } from '../source/parse-source.ts'
 import { sourceDirOf } from '../source/read-source.ts'
+import type { Brand } from '../source/project-assets.ts'
 import { writeEditions } from './write-editions.ts'
 
 /** What to do with one source in the parse stage: plain data, so it can cross to a worker thread. */
@@ -20,6 +21,8 @@ export interface ParseRequest {
   publisher?: string
   /** CSS the project adds to each edition; default none. */
   theme?: Partial<Record<EditionName, string>>
+  /** The project's logo, fonts and accent; default none. */
+  brand?: Brand
   slug: string
   templatesDir: string
   /** Parse and report only. */
@@ -78,6 +81,7 @@ async function parseStage(request: ParseRequest): Promise<Parsed> {
     templatesDir: request.templatesDir,
     epoch: epochOf(article.meta.date),
     ...(request.theme ? { theme: request.theme } : {}),
+    ...(request.brand ? { brand: request.brand } : {}),
   }
   const written = await writeEditions(['html'], input, { editions: request.editions }, file)
   return { file, tree, article, htmlFiles: written.files, timings: { ...timings, ...written.timings } }

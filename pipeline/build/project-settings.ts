@@ -1,5 +1,6 @@
 import type { EditionName } from '../common/config.ts'
 import type { Project } from '../source/project-file.ts'
+import type { Brand } from '../source/project-assets.ts'
 import { resolveSiteUrl } from './feeds/site-url.ts'
 
 /** The site's title when the project file names none. */
@@ -17,6 +18,8 @@ export interface SiteOptions {
   lang?: string | undefined
   /** CSS appended to the front page's (`theme.css`, `theme.html`, the accent); default none. */
   css?: string | undefined
+  /** The logo and fonts (`site.logo`, `theme.fonts`), copied next to the front page; default none. */
+  brand?: Brand | undefined
 }
 
 /**
@@ -56,13 +59,19 @@ function pdfPageSheet(project: Project): string | undefined {
 export function siteOptionsOf(project: Project, siteUrl: string | undefined): SiteOptions {
   const site = project.fields.site ?? {}
   const url = siteUrl ?? (site.url === undefined ? undefined : resolveSiteUrl(site.url, {}))
-  return { siteUrl: url, title: site.title, description: site.description, lang: site.lang, css: themeSheets(project).html }
+  const { logo, fonts } = project.brand ?? {}
+  const brand = logo || fonts ? { ...(logo ? { logo } : {}), ...(fonts ? { fonts } : {}) } : undefined
+  return { siteUrl: url, title: site.title, description: site.description, lang: site.lang, css: themeSheets(project).html, brand }
 }
 
 /** Settings of the project that change every edition, for the build fingerprint: empty without them, so the keys stay as without a project. */
 export function projectFingerprint(project: Project): Record<string, unknown> {
   const publisher = project.fields.site?.publisher
-  return publisher === undefined ? {} : { publisher }
+  // The logo and the fonts by their bytes (and the fonts' faces): every edition shows them.
+  const { logo, fonts } = project.brand ?? {}
+  const brand =
+    logo || fonts ? { logo: logo?.digest, fonts: Object.entries(fonts ?? {}).map(([family, faces]) => [family, faces.map((font) => `${font.face}\0${font.digest}`)]) } : undefined
+  return { ...(publisher === undefined ? {} : { publisher }), ...(brand ? { brand } : {}) }
 }
 
 /** `site` beyond its URL as text for the front page's key: empty when the project sets none of it, so the key stays as without a project. */

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
 import { serializeHtml } from '../editions/serialize-html.ts'
 import { formatDate } from '../editions/title-block.ts'
 import type { IndexEntry } from './output-record.ts'
+import { appendCss, brandCss, brandFiles, brandFolder, logoName } from '../editions/brand.ts'
+import type { Brand } from '../source/project-assets.ts'
+import { writeFileAtomic } from './write-atomic.ts'
 
 /** Human size: `31 KB`, `1.2 MB`. */
 export function formatSize(bytes: number): string {
@@ -23,6 +26,8 @@ export interface IndexSite {
   lang?: string | undefined
   /** CSS appended to `site.css` (the theme's); default none. */
   css?: string | undefined
+  /** The logo and fonts, in `theme_assets/` next to the page (see `copyBrand`); default none. */
+  brand?: Brand | undefined
 }
 
 /**
@@ -34,7 +39,11 @@ export interface IndexSite {
 export async function renderIndex(entries: readonly IndexEntry[], templatesDir: string, site: IndexSite = {}): Promise<string> {
   const { title = 'offprint', description, lang = 'en' } = site
   const own = await readFile(path.join(templatesDir, 'site.css'), 'utf8')
-  const css = site.css === undefined ? own : `${own.trimEnd()}\n${site.css.trimEnd()}\n`
+  const theme = appendCss(site.css, brandCss(site.brand, `${brandFolder}/`))
+  const css = theme === undefined ? own : `${own.trimEnd()}\n${theme.trimEnd()}\n`
+  const logo = site.brand?.logo
+  // Beside the site's name, the logo adds nothing a screen reader should read twice: its `alt` is empty here.
+  const logoImage = logo ? [h('span.site-logo', [h('img', { src: `${brandFolder}/${logoName(logo)}`, alt: '' })])] : []
   const sorted = [...entries].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.title.localeCompare(b.meta.title))
   const groups = new Map<string, IndexEntry[]>()
   for (const entry of sorted) {
@@ -68,7 +77,7 @@ export async function renderIndex(entries: readonly IndexEntry[], templatesDir: 
         ]),
         h('body', [
           h('a.skip-link', { href: '#main' }, 'Skip to content'),
-          h('header.site-header', [h('p', title), ...(description ? [h('p.site-description', description)] : [])]),
+          h('header.site-header', [...logoImage, h('p', title), ...(description ? [h('p.site-description', description)] : [])]),
           h('main#main.index', { tabIndex: -1 }, [h('h1', 'Articles'), ...sections]),
         ]),
       ]),
@@ -110,4 +119,26 @@ function languageName(lang: string): string {
     languageNameCache.set(lang, name)
   }
   return name
+}
+
+/**
+ * Copy the brand's files (logo, fonts) into `out/theme_assets/`, each only
+ * when its bytes changed, and remove what the brand no longer names. The HTML
+ * editions and the front page refer to them there.
+ */
+export async function copyBrand(out: string, brand: Brand | undefined): Promise<void> {
+  const folder = path.join(out, brandFolder)
+  const files = brandFiles(brand)
+  const names = new Set(files.map((file) => file.name))
+  for (const old of await readdir(folder).catch(() => [] as string[])) if (!names.has(old)) await rm(path.join(folder, old), { force: true, recursive: true })
+  if (files.length === 0) {
+    await rm(folder, { force: true, recursive: true })
+    return
+  }
+  await mkdir(folder, { recursive: true })
+  for (const file of files) {
+    const data = await readFile(file.path)
+    const there = await readFile(path.join(folder, file.name)).catch(() => undefined)
+    if (!there?.equals(data)) await writeFileAtomic(path.join(folder, file.name), data)
+  }
 }

@@ -7,7 +7,8 @@ import { statSync } from 'node:fs'
 import { projectFilePath, readProject } from '../source/project-file.ts'
 import { siteOptionsOf } from '../build/project-settings.ts'
 import { initProject } from '../build/init-project.ts'
-import { build, writeIndex, type BuildReport } from '../build/build.ts'
+import { build, templatesDir, writeIndex, type BuildReport } from '../build/build.ts'
+import { projectTemplatesDir } from '../build/project-templates.ts'
 import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
 import { parseShard, type Shard } from '../build/shard.ts'
@@ -200,7 +201,7 @@ async function merge(reports: string[], out: string, siteUrl: string | undefined
     }
     for (const source of parsed.sources ?? []) if (source.entry) entries.push(source.entry)
   }
-  await writeIndex(out, entries, undefined, undefined, siteOptionsOf(project, siteUrl))
+  await writeIndex(out, entries, await projectTemplatesDir(project, templatesDir), undefined, siteOptionsOf(project, siteUrl))
   process.stderr.write(
     `offprint: merged ${entries.length} source(s) from ${reports.length} report(s) → ${path.relative(process.cwd(), path.join(out, 'index.html'))} and the feeds\n`,
   )

@@ -2,6 +2,7 @@ import type { Root } from 'hast'
 import type { ArticleData } from '../common/article.ts'
 import type { RuleId } from '../common/rules.ts'
 import type { EditionName } from '../common/config.ts'
+import type { Brand } from '../source/project-assets.ts'
 
 /**
  * What every edition writer receives. The tree is the canonical hast shared by
@@ -36,6 +37,8 @@ export interface EditionInput {
   epoch: number
   /** CSS the project's theme appends to each edition's built-in styles (see `editionStylesheet`); default none. */
   theme?: Partial<Record<EditionName, string>>
+  /** The project's logo, fonts and accent beyond its CSS (`site.logo`, `theme.fonts`, `theme.accent`); default none. */
+  brand?: Brand
   /** The PDF edition made from the same tree, when the run has one: the EPUB's page-list follows its pages. */
   printPages?: PrintPages
 }

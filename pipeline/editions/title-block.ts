@@ -24,6 +24,8 @@ export interface TitleBlockOptions {
   className?: string
   /** Add the licence as a last line (the PDF, which has no page footer for it); default false. */
   license?: boolean
+  /** The site's logo (`site.logo`) above the title, at `src`, its `alt` the site's title; default none. */
+  logo?: { src: string; alt: string } | undefined
 }
 
 /**
@@ -43,6 +45,7 @@ export function titleBlock(meta: ArticleMeta, tree: Root, options: TitleBlockOpt
   if (meta.date) push(h('time', { dateTime: meta.date }, formatDate(meta.date, meta.lang)))
   if (meta.publisher) push(h('span.publisher', meta.publisher))
   return h(`header.${options.className ?? 'title-block'}`, [
+    options.logo ? h('p.site-logo', [h('img', { src: options.logo.src, alt: options.logo.alt })]) : undefined,
     ownTitle ?? h('h1', meta.title),
     meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
     details.length > 0 ? h('p.byline-meta', details) : undefined,

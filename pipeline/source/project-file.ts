@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
@@ -6,8 +6,10 @@ import { isMap, isScalar, type Document } from 'yaml'
 import { decodeUtf8 } from '../common/encoding.ts'
 import { messageSource } from '../common/rules.ts'
 import { nodeAt, parseYamlBlock, report, validateYaml } from '../common/yaml-source.ts'
-import { knownProjectKeys, projectSchema, themeFileFields, type ProjectFields } from './project-schema.ts'
+import { fontFaces, knownProjectKeys, projectSchema, themeFileFields, type ProjectFields } from './project-schema.ts'
 import { location } from 'vfile-location'
+import { builtInTemplatesDir } from '../common/project-root.ts'
+import { type Brand, type BrandFont, checkFont, checkLogo, type FaceName, insideProject, templateFiles } from './project-assets.ts'
 
 /** The project file's name, looked for in the working folder. */
 export const projectFileName = 'offprint.yaml'
@@ -23,6 +25,10 @@ export interface Project {
   sheets: Partial<Record<ThemeFileField, string>>
   /** Absolute paths of the project file and every file it names (for `serve` to watch). */
   files: string[]
+  /** The logo and fonts (`site.logo`, `theme.fonts`); default none. */
+  brand?: Brand
+  /** `templates`: the folder's real path and the files in it that replace built-in ones; default none. */
+  templates?: { dir: string; files: string[] }
 }
 
 /** What `readProject` found: the project, or the file with its errors. */
@@ -84,8 +90,117 @@ export async function readProject(filePath: string | undefined): Promise<Project
     sheets[field] = css
     files.push(resolved)
   }
+  const folder = path.dirname(filePath)
+  const brand = await readBrand(file, doc, folder, fields, files)
+  const templates = readTemplates(file, doc, folder, fields.templates, files)
   if (file.messages.some((message) => message.fatal)) return { file }
-  return { file, project: { fields, sheets, files } }
+  return { file, project: { fields, sheets, files, ...(Object.keys(brand).length > 0 ? { brand } : {}), ...(templates ? { templates } : {}) } }
+}
+
+/** `site.logo` and `theme.fonts`: files inside the project, of the right kind; an error at the field otherwise. */
+async function readBrand(file: VFile, doc: Document, folder: string, fields: ProjectFields, files: string[]): Promise<Brand> {
+  const accent = fields.theme?.accent
+  const brand: Brand = accent === undefined ? {} : { accent }
+  const resolve = (at: string[], named: string, expected: string): string | undefined => {
+    const resolved = insideProject(folder, named)
+    if (typeof resolved === 'string') return resolved
+    report(
+      file,
+      nodeAt(doc, at)?.range?.[0] ?? 0,
+      `Unexpected \`${at.join('.')}\` \`${named}\` ${resolved.reason}, expected ${expected} inside the project's folder`,
+      'project-field',
+    )
+    return undefined
+  }
+  const logo = fields.site?.logo
+  if (logo !== undefined) {
+    const expected = 'a PNG, JPEG or SVG image'
+    const real = resolve(['site', 'logo'], logo, expected)
+    const checked = real === undefined ? undefined : await checkLogo(real, logo, fields.site?.title ?? 'offprint')
+    if (typeof checked === 'string')
+      report(file, nodeAt(doc, ['site', 'logo'])?.range?.[0] ?? 0, `Unexpected \`site.logo\` \`${logo}\` ${checked}, expected ${expected}`, 'project-field')
+    else if (checked && real) {
+      brand.logo = checked
+      files.push(real)
+    }
+  }
+  for (const family of ['body', 'mono'] as const) {
+    const named = fields.theme?.fonts?.[family]
+    if (named === undefined) continue
+    const faces: Array<[FaceName, string, string[]]> =
+      typeof named === 'string'
+        ? [['regular', named, ['theme', 'fonts', family]]]
+        : (Object.keys(fontFaces) as FaceName[]).flatMap((face) =>
+            named[face] === undefined ? [] : ([[face, named[face] as string, ['theme', 'fonts', family, face]]] as Array<[FaceName, string, string[]]>),
+          )
+    const found: BrandFont[] = []
+    for (const [face, name, at] of faces) {
+      const expected = 'a WOFF2, WOFF, TrueType or OpenType font'
+      const real = resolve(at, name, expected)
+      const checked = real === undefined ? undefined : await checkFont(real, face)
+      if (typeof checked === 'string')
+        report(file, nodeAt(doc, at)?.range?.[0] ?? 0, `Unexpected \`${at.join('.')}\` \`${name}\` ${checked}, expected ${expected}`, 'project-field')
+      else if (checked && real) {
+        found.push(checked)
+        files.push(real)
+      }
+    }
+    if (found.length > 0) brand.fonts = { ...brand.fonts, [family]: found }
+  }
+  return brand
+}
+
+/** The built-in templates a project's `templates` folder may replace: the files of `templates/`. */
+const knownTemplates = (): Set<string> =>
+  new Set(
+    readdirSync(builtInTemplatesDir, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name),
+  )
+
+/**
+ * `templates`: a folder inside the project. Its files named as built-in
+ * templates replace them (a stylesheet checked as the theme's are); any
+ * other file is a warning and ignored.
+ */
+function readTemplates(file: VFile, doc: Document, folder: string, named: string | undefined, files: string[]): Project['templates'] {
+  if (named === undefined) return undefined
+  const offset = nodeAt(doc, ['templates'])?.range?.[0] ?? 0
+  const real = insideProject(folder, named, 'folder')
+  if (typeof real !== 'string') {
+    report(file, offset, `Unexpected \`templates\` \`${named}\` ${real.reason}, expected a folder inside the project's folder`, 'project-field')
+    return undefined
+  }
+  const known = knownTemplates()
+  const used: string[] = []
+  for (const name of templateFiles(real)) {
+    if (!known.has(name)) {
+      const place = location(file).toPoint(offset)
+      file.message(
+        `Unexpected template \`${name}\` in \`${named}\`, expected one of ${[...known]
+          .sort()
+          .map((k) => `\`${k}\``)
+          .join(', ')}; it is ignored`,
+        {
+          ...(place ? { place } : {}),
+          ruleId: 'project-unknown',
+          source: messageSource,
+        },
+      )
+      continue
+    }
+    if (name.endsWith('.css')) {
+      const css = decode(readFileSync(path.join(real, name)))
+      const refused = css === undefined ? 'bytes that are not UTF-8' : refusedCss(css)
+      if (refused !== undefined) {
+        report(file, offset, `Unexpected ${refused} in template \`${name}\` of \`${named}\`, expected a UTF-8 stylesheet that loads nothing`, 'project-field')
+        continue
+      }
+    }
+    used.push(name)
+    files.push(path.join(real, name))
+  }
+  return { dir: real, files: used }
 }
 
 /** Fields outside the schema, top level and per section: warned of at their key, then ignored. */
@@ -118,22 +233,6 @@ function warnUnknown(file: VFile, doc: Document): void {
         )
     }
   }
-}
-
-/** The real path of `named` under `folder`, or why it cannot be used. */
-function insideProject(folder: string, named: string): string | { reason: string } {
-  const target = path.resolve(folder, named)
-  let real: string
-  let realFolder: string
-  try {
-    real = realpathSync.native(target)
-    realFolder = realpathSync.native(folder)
-  } catch {
-    return { reason: 'that does not exist' }
-  }
-  if (!real.startsWith(realFolder + path.sep)) return { reason: 'outside the project' }
-  if (!statSync(real).isFile()) return { reason: 'that is not a file' }
-  return real
 }
 
 /**

@@ -43,8 +43,34 @@ const siteSchema = z
     lang: langTag.optional(),
     /** The publisher of articles whose front matter names none; default none. */
     publisher: text.optional(),
+    /** A PNG, JPEG or SVG in the project: the front page, each edition's title block, the EPUB cover; default none. */
+    logo: filePath.optional(),
   })
   .strip()
+
+/**
+ * One family's font files: a file (its regular face, or a variable font), or
+ * up to four faces. WOFF2, WOFF, TrueType or OpenType, inside the project.
+ */
+const fontFamily = z.union([
+  filePath,
+  z
+    .object({
+      regular: filePath,
+      italic: filePath.optional(),
+      bold: filePath.optional(),
+      boldItalic: filePath.optional(),
+    })
+    .strict(),
+])
+
+/** The four faces a family may name, with their CSS weight and style. */
+export const fontFaces = {
+  regular: { weight: 400, style: 'normal' },
+  italic: { weight: 400, style: 'italic' },
+  bold: { weight: 700, style: 'normal' },
+  boldItalic: { weight: 700, style: 'italic' },
+} as const
 
 /** `theme:`: stylesheets appended after the built-in ones, and the accent colour. */
 const themeSchema = z
@@ -59,6 +85,8 @@ const themeSchema = z
     epub: filePath.optional(),
     /** Colour of links and rules in every edition (`--accent`); default the built-in styles' own. */
     accent: cssColour.optional(),
+    /** The text's and the code's fonts, embedded in the PDF and the EPUB and used by the HTML; default Noto Serif and Noto Sans Mono in the PDF, the reader's own elsewhere. */
+    fonts: z.object({ body: fontFamily.optional(), mono: fontFamily.optional() }).strict().optional(),
   })
   .strip()
 
@@ -84,6 +112,8 @@ export const projectSchema = z
     site: siteSchema.optional(),
     theme: themeSchema.optional(),
     pdf: pdfSchema.optional(),
+    /** A folder whose files replace the built-in templates of the same name; default none. */
+    templates: filePath.optional(),
   })
   .strip()
 
@@ -94,6 +124,7 @@ export const knownProjectKeys: ReadonlyMap<string, ReadonlySet<string>> = new Ma
   ['site', new Set(Object.keys(siteSchema.shape))],
   ['theme', new Set(Object.keys(themeSchema.shape))],
   ['pdf', new Set(Object.keys(pdfSchema.shape))],
+  ['templates', new Set<string>()],
 ])
 
 /** The theme fields that name files. */

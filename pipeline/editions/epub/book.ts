@@ -12,6 +12,7 @@ import { toXhtmlFragment } from './xhtml.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 import { mediaTypeOf } from '../../source/image-check.ts'
 import { select } from 'hast-util-select'
+import { appendCss, brandCss, brandFiles, logoName } from '../brand.ts'
 
 /**
  * The EPUB edition's CPU work, without the browser: XHTML of the article and
@@ -28,7 +29,12 @@ export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Prom
   const { meta } = article
   const warnings: EditionWarning[] = []
   const resources = await readImages(article.assets, input.sourceDir, warnings)
-  const bodies = epubBodies(input.tree, article, new Set(resources.map((resource) => resource.href)), input.printPages?.starts)
+  const images = new Set(resources.map((resource) => resource.href))
+  // The brand's logo and fonts (see `brand.ts`): in `theme/`, next to the stylesheet that names them.
+  for (const [index, file] of brandFiles(input.brand).entries())
+    resources.push({ id: `theme-${index + 1}`, href: `theme/${file.name}`, mediaType: file.mediaType, data: new Uint8Array(await readFile(file.path)) })
+  const logo = input.brand?.logo
+  const bodies = epubBodies(input.tree, article, images, input.printPages?.starts, logo && { src: `theme/${logoName(logo)}`, alt: logo.alt })
   const navigation = bookNavigation(article, bodies.glossary !== undefined)
   const printEdition = bodies.pages.length > 0 ? input.printPages?.file : undefined
   const paged = printEdition !== undefined
@@ -38,7 +44,7 @@ export async function makeEpubBook(input: EditionInput, cover: Uint8Array): Prom
   const template = (name: string) => readFile(path.join(templatesDir, name), 'utf8')
   const [contentOPF, tocXHTML, tocNCX, chapterXHTML, css] = await Promise.all([
     ...['epub-content.opf.ejs', 'epub-nav.xhtml.ejs', 'epub-toc.ncx.ejs', 'epub-chapter.xhtml.ejs'].map(template),
-    editionStylesheet(templatesDir, 'epub.css', input.theme?.epub),
+    editionStylesheet(templatesDir, 'epub.css', appendCss(input.theme?.epub, brandCss(input.brand, 'theme/'))),
   ])
   const documents: ContentDocument[] = [
     { id: 'text', filename: textFile, title: meta.title, ...(math ? { properties: 'mathml' } : {}), body: toXhtmlFragment(bodies.text), content: '' },

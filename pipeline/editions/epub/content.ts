@@ -46,14 +46,17 @@ export interface EpubBodies {
  * - links are resolved across the two documents (see `resolveLinks`);
  * - given where each page of the print edition begins (`pageStarts`),
  *   page-break markers go there (see `placePageBreaks`).
- * `packaged` is the set of `assets/…` paths the package contains.
+ * `packaged` is the set of `assets/…` paths the package contains; `logo`, the
+ * site's logo in the title block (default none).
  */
-export function epubBodies(own: Root, article: ArticleData, packaged: ReadonlySet<string>, pageStarts?: readonly PageStart[]): EpubBodies {
+export function epubBodies(own: Root, article: ArticleData, packaged: ReadonlySet<string>, pageStarts?: readonly PageStart[], logo?: { src: string; alt: string }): EpubBodies {
   const tree = keyBlocks(own)
   const strings = uiStrings(article.meta.lang)
   removeUnsafe(tree)
   const images = checkImages(tree, packaged)
-  const header = titleBlock(article.meta, tree)
+  // The site's logo (`site.logo`), packaged in `theme/`: an image with its text alternative.
+  const header = titleBlock(article.meta, tree, { logo })
+  if (logo) images.count++
   const notes = takeSection(tree, 'section[data-footnotes]')
   const glossarySection = takeSection(tree, 'section.glossary')
   // The title is the document's only h1; the headings below it never skip a level.

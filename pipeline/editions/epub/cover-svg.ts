@@ -22,6 +22,17 @@ export const coverDesign = {
   rule: { width: 120, height: 6, below: 48 },
 } as const
 
+/** Where the logo goes: below the band, above the rule. */
+const logoBox = { y: 56, height: 52 } as const
+
+/** What the project's brand changes on the cover; default nothing. */
+export interface CoverBrand {
+  /** The band's and the rule's colour (`theme.accent`, when resvg reads it: a hex colour). */
+  accent?: string
+  /** The logo (`site.logo`) as a `data:` URI. */
+  logo?: string
+}
+
 /** One line of text on the cover, its baseline at `y`. */
 export interface CoverLine {
   text: string
@@ -36,15 +47,20 @@ export interface CoverLine {
  * xast-util-to-xml): paper, the top band, the rule and the lines already laid
  * out. Each line's `id` (`line-N`) lets the caller find its ink in resvg's tree.
  */
-export function coverSvg(lines: readonly CoverLine[], lang: string): string {
-  const { width, height, band, left, top, rule } = coverDesign
+export function coverSvg(lines: readonly CoverLine[], lang: string, brand: CoverBrand = {}): string {
+  const { width, height, band, left, right, top, rule } = coverDesign
+  const accent = brand.accent ?? coverDesign.accent
   const texts: Element[] = lines.map((line, index) =>
     x('text', { id: `line-${index}`, x: String(line.x), y: String(round(line.y)), fill: coverDesign.ink, ...styleAttributes(line.style, round(line.size)) }, line.text),
   )
   const svg = x('svg', { xmlns: 'http://www.w3.org/2000/svg', 'xml:lang': lang, width: String(width), height: String(height), viewBox: `0 0 ${width} ${height}` }, [
     x('rect', { width: String(width), height: String(height), fill: coverDesign.paper }),
-    x('rect', { width: String(width), height: String(band), fill: coverDesign.accent }),
-    x('rect', { x: String(left), y: String(top), width: String(rule.width), height: String(rule.height), fill: coverDesign.accent }),
+    x('rect', { width: String(width), height: String(band), fill: accent }),
+    // The site's logo between the band and the rule, at most as wide as the text.
+    brand.logo
+      ? x('image', { x: String(left), y: String(logoBox.y), width: String(right - left), height: String(logoBox.height), preserveAspectRatio: 'xMinYMid meet', href: brand.logo })
+      : undefined,
+    x('rect', { x: String(left), y: String(top), width: String(rule.width), height: String(rule.height), fill: accent }),
     ...texts,
   ])
   return toXml(svg)

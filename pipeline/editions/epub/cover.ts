@@ -7,7 +7,7 @@ import { formatDate } from '../title-block.ts'
 import { coverFontOptions, sansFamily, serifFamily } from './cover-fonts.ts'
 import { graphemesOf, fitLines, inkWidthOf } from './cover-lines.ts'
 import { type BlockInk, measureInk, type TextStyle } from './cover-measure.ts'
-import { coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
+import { type CoverBrand, coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
 
 /** A block of the cover: its text, how it is set, the space above it, and at most how many lines. */
 interface Block {
@@ -52,7 +52,7 @@ function titleSize(title: string): number {
  * line is then checked where it is drawn: one that would leave the margins
  * narrows the measure and the lines are broken again.
  */
-export function coverLayout(meta: ArticleMeta): { svg: string; lines: CoverLine[]; resvg: Resvg } {
+export function coverLayout(meta: ArticleMeta, brand: CoverBrand = {}): { svg: string; lines: CoverLine[]; resvg: Resvg } {
   const lang = localeOf(meta.lang)
   const top: Block[] = [
     { text: meta.title, style: serif(700), size: titleSize(meta.title), lineHeight: 1.12, gap: 0, maxLines: Number.POSITIVE_INFINITY },
@@ -115,7 +115,7 @@ export function coverLayout(meta: ArticleMeta): { svg: string; lines: CoverLine[
   let lines: CoverLine[] = []
   for (let attempt = 0; attempt < 6; attempt++) {
     if (lines.length === 0) lines = layout((block, i, size, maxLines) => set(block, i, size, maxLines, narrower))
-    const svg = coverSvg(lines, lang)
+    const svg = coverSvg(lines, lang, brand)
     // The tree that is checked is the one drawn.
     const resvg = new Resvg(svg, { font: fonts, languages: [lang], fitTo: { mode: 'zoom', value: coverDesign.scale }, logLevel: 'off' })
     const overflows = overflowsOf(resvg.toString())
@@ -187,7 +187,7 @@ function localeOf(lang: string): string {
 }
 
 /** The cover as PNG (1600 × 2560), drawn by resvg from `coverLayout`'s SVG with the cover's own fonts only. The same metadata gives the same bytes. */
-export function renderCover(meta: ArticleMeta): Uint8Array {
-  const png = coverLayout(meta).resvg.render().asPng()
+export function renderCover(meta: ArticleMeta, brand: CoverBrand = {}): Uint8Array {
+  const png = coverLayout(meta, brand).resvg.render().asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

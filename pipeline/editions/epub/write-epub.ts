@@ -1,6 +1,9 @@
 import type { EditionInput, EditionResult } from '../edition.ts'
 import { makeEpubBook } from './book.ts'
 import { renderCover } from './cover.ts'
+import type { CoverBrand } from './cover-svg.ts'
+import type { Brand } from '../../source/project-assets.ts'
+import { readFile } from 'node:fs/promises'
 
 /** Writes the EPUB edition: `writeEpub` in this thread, or the same in a worker thread. */
 export type EpubWriter = (input: EditionInput) => Promise<EditionResult>
@@ -12,5 +15,13 @@ export type EpubWriter = (input: EditionInput) => Promise<EditionResult>
  * thread as well as here. Rebuilding the same input gives the same bytes.
  */
 export async function writeEpub(input: EditionInput): Promise<EditionResult> {
-  return makeEpubBook(input, renderCover(input.article.meta))
+  return makeEpubBook(input, renderCover(input.article.meta, await coverBrand(input.brand)))
+}
+
+/** The brand as the cover draws it: the logo as a `data:` URI, the accent when resvg reads it (a hex colour). */
+async function coverBrand(brand: Brand | undefined): Promise<CoverBrand> {
+  if (!brand) return {}
+  const accent = brand.accent !== undefined && /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(brand.accent) ? brand.accent : undefined
+  const logo = brand.logo && `data:${brand.logo.mediaType};base64,${Buffer.from(await readFile(brand.logo.path)).toString('base64')}`
+  return { ...(accent ? { accent } : {}), ...(logo ? { logo } : {}) }
 }

@@ -9,6 +9,7 @@ import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 import { previewsScript, hasPreviews } from './previews.ts'
 import { titleBlock } from '../title-block.ts'
+import { appendCss, brandCss, brandFolder, logoName } from '../brand.ts'
 import { tocList } from '../toc.ts'
 
 /** Options of the HTML edition. */
@@ -28,10 +29,12 @@ export async function writeHtml(input: EditionInput, options: HtmlOptions = {}):
   const { article } = input
   const { meta } = article
   const strings = uiStrings(meta.lang)
-  const css = await editionStylesheet(input.templatesDir, 'site.css', input.theme?.html)
+  const css = await editionStylesheet(input.templatesDir, 'site.css', appendCss(input.theme?.html, brandCss(input.brand, `../${brandFolder}/`)))
   // The edition's own copy of the tree (see `EditionInput`): changed in place.
   const tree = input.tree
-  const header = titleBlock(meta, tree)
+  const logo = input.brand?.logo
+  // The logo's one copy is next to the front page (see `brand.ts`).
+  const header = titleBlock(meta, tree, { logo: logo && { src: `../${brandFolder}/${logoName(logo)}`, alt: logo.alt } })
   // The title is the page's only h1; the document's headings follow it without skipping a level.
   relevelHeadings(tree, 2)
   const outline = meta.titleFromContent ? article.headings.slice(1) : article.headings

@@ -9,7 +9,7 @@ import { addPdfMetadata } from './tagging/metadata.ts'
 import { keyBlocks } from '../block-keys.ts'
 import type { PageStart } from '../edition.ts'
 import { defaultRenderLimits, renderPdf, type RenderLimits } from './render.ts'
-import { fontSheetUrls, packageDirs } from './print-assets.ts'
+import { brandDirs, fontSheetUrls, packageDirs } from './print-assets.ts'
 import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 
@@ -51,11 +51,11 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
       {
         paper: options.paper ?? article.meta.paper,
         printCss,
-        fontSheets: fontSheetUrls(dirs.fonts),
+        fontSheets: await fontSheetUrls(dirs.fonts, input.brand, workDir),
         hyphenate: options.hyphenate ?? true,
       },
     )
-    const rendered = await renderPdf(session, serializeHtml(document.tree), [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts], limits)
+    const rendered = await renderPdf(session, serializeHtml(document.tree), [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)], limits)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,
