@@ -12,6 +12,7 @@ import { markTermUses } from './term-pages.ts'
 import { splitCodeLines } from './code-lines.ts'
 import { hyphenateTree } from './hyphenate.ts'
 import { inlineFootnotes } from './notes.ts'
+import { printLogo } from './print-assets.ts'
 
 export interface PrintDocumentOptions {
   paper: ArticleMeta['paper']
@@ -56,7 +57,7 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   collapseBlockSpace(tree)
   breakLongTokens(tree)
   // The one title block of every edition (`title-block.ts`), with the licence: a PDF has no page footer for it.
-  const header = titleBlock(meta, tree, { license: true })
+  const header = titleBlock(meta, tree, { license: true, logo: printLogo(input.brand) })
 
   const html = h('html', { lang: meta.lang }, [
     h('head', [
