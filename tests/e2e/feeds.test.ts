@@ -4,12 +4,14 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { parseFeed as parseAtom } from '@rowanmanning/feed-parser'
 import { fromHtml } from 'hast-util-from-html'
 import { selectAll } from 'hast-util-select'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Element } from 'xast'
 import { fromXml } from 'xast-util-from-xml'
 import { projectRoot } from '../helpers/corpus.ts'
+import { AcquisitionFeed, feedLink, mediaTypeOf, OPDSFacetLink, readCatalog, resolveHref } from '../helpers/opds-client.ts'
 
 /**
  * The feeds (issue 15) judged with real tools: every OPDS page and the Atom
@@ -140,6 +142,25 @@ describe('feeds of one article with every edition', () => {
     expect(atomEntry && linkOf(atomEntry, 'alternate')).toBe('field-notes/index.html')
   })
 
+  it('offers the EPUB and the PDF to an OPDS client (opds-feed-parser) with their sizes, and the page to a feed reader (@rowanmanning/feed-parser)', async () => {
+    const { pages, items } = await readCatalog(path.join(out, 'opds.xml'))
+    expect(pages[0]?.feed).toBeInstanceOf(AcquisitionFeed)
+    const [item, ...rest] = items
+    expect(rest).toEqual([])
+    if (!item) throw new Error('Unexpected catalog without an entry')
+    expect([item.title, item.authors, item.language, item.issued]).toEqual(['Field notes', ['A. Writer', 'B. Editor'], 'en', '2024-05-06'])
+    expect(item.summary).toBe('Notes from the field, with <angle> & ampersand.')
+    expect(item.acquisitions.map((link) => [link.type, path.relative(out, link.file)])).toEqual([
+      ['application/epub+zip', path.join('field-notes', 'field-notes.epub')],
+      ['application/pdf', path.join('field-notes', 'field-notes.pdf')],
+    ])
+    for (const link of [...item.acquisitions, ...item.images, ...item.thumbnails, ...item.alternate]) expect(await mediaTypeOf(link.file), link.href).toBe(link.type)
+    for (const link of item.acquisitions) expect(link.length, link.href).toBe((await stat(link.file)).size)
+    const atomFile = path.join(out, 'feed.xml')
+    const atom = parseAtom(await readFile(atomFile, 'utf8'))
+    expect(atom.items.map((entry) => [entry.title, entry.url && resolveHref(entry.url, atomFile)])).toEqual([['Field notes', path.join(out, 'field-notes', 'index.html')]])
+  })
+
   it('advertises both feeds on the front page', async () => {
     const page = fromHtml(await readFile(path.join(out, 'index.html'), 'utf8'))
     const alternates = selectAll('head link[rel=alternate]', page).map((link) => [link.properties.type, link.properties.href])
@@ -212,6 +233,33 @@ describe('feeds of 120 articles (HTML edition)', () => {
     ])
     expect(elements(await parseFeed(path.join(out, 'opds-lang-en-page-2.xml')), 'entry')).toHaveLength(40)
     expect(elements(await parseFeed(path.join(out, 'feed.xml')), 'entry')).toHaveLength(20)
+  })
+
+  it('takes an OPDS client (opds-feed-parser) through every page by the next links, and through the pages of each facet, to every article once', async () => {
+    const { pages, items } = await readCatalog(path.join(out, 'opds.xml'))
+    expect(pages.map((page) => path.basename(page.file))).toEqual(['opds.xml', 'opds-page-2.xml', 'opds-page-3.xml'])
+    for (const [index, page] of pages.entries()) {
+      expect(page.feed, page.file).toBeInstanceOf(AcquisitionFeed)
+      expect(feedLink(page, 'previous')).toBe(pages[index - 1]?.file)
+      expect(feedLink(page, 'first')).toBe(pages[0]?.file)
+      expect(feedLink(page, 'last')).toBe(pages.at(-1)?.file)
+    }
+    expect(new Set(items.map((item) => item.id)).size).toBe(count)
+    expect(new Set(items.map((item) => item.title))).toEqual(new Set(Array.from({ length: count }, (_, n) => `Article ${String(n + 1).padStart(3, '0')}`)))
+    // An HTML-only build offers the page itself to download, with its size.
+    for (const item of items.slice(0, 3)) {
+      expect(item.acquisitions.map((link) => [link.type, link.file])).toEqual([['text/html', item.alternate[0]?.file]])
+      for (const link of item.acquisitions) expect(link.length).toBe((await stat(link.file)).size)
+    }
+    const facets = (pages[0]?.feed.links ?? []).filter((link): link is InstanceType<typeof OPDSFacetLink> => link instanceof OPDSFacetLink)
+    expect(facets).toHaveLength(5)
+    for (const facet of facets) {
+      const listing = await readCatalog(resolveHref(facet.href, path.join(out, 'opds.xml')))
+      expect(listing.items, facet.title).toHaveLength(facet.count)
+      expect(listing.pages, facet.title).toHaveLength(Math.ceil(facet.count / 50))
+      const values = new Set(listing.items.map((item) => (facet.facetGroup === 'Year' ? item.issued?.slice(0, 4) : item.language)))
+      expect(values.size, facet.title).toBe(1)
+    }
   })
 
   it('leaves the feeds untouched on a no-op build, and writes the same bytes from scratch', async () => {
