@@ -85,7 +85,9 @@ lint: deps
 test: test-deps typecheck lint bundle
 	npx vitest run
 
-# make bench BENCH_ARGS='--html 1,100 --pdf 1'   (or BENCH_HTML=… BENCH_PDF=…; see --help)
+# make bench: issue 18's goals against pandoc and md-to-pdf (installed into .bench/ when missing), then the per-edition table.
+# make bench BENCH_ARGS='--only article --repeats 3'   one row; rows: article, all100, pdf100, scale1000 (long, not default), editions
+# make bench BENCH_ARGS='--articles 20'                 a quick all100/pdf100; see --help for every option
 bench: deps bundle
 	npx tsx tests/bench/run.ts $(BENCH_ARGS)
 

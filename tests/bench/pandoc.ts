@@ -1,58 +1,44 @@
-import { execFile, spawn } from 'node:child_process'
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import type { Command } from './commands.ts'
 import type { Article } from './generate.ts'
-import { watchPeak } from './process-tree.ts'
 
-/** pandoc's version line, or undefined when it is not installed. */
-export async function pandocVersion(): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)('pandoc', ['--version'])
-    return stdout.split('\n')[0]
-  } catch {
-    return undefined
-  }
-}
+export type PandocFormat = 'html' | 'epub' | 'pdf'
 
-/** A pandoc run over every article. */
-export interface PandocRun {
-  seconds: number
-  /** Peak resident memory of all pandoc processes at once, in bytes. */
-  peak: number
-  failed: number
+/**
+ * The Markdown dialect pandoc reads: GFM as offprint reads it. pandoc 2.17's
+ * `gfm` already reads footnotes and the YAML front matter; `$…$` math is
+ * added, as offprint typesets it.
+ */
+const from = 'gfm+tex_math_dollars'
+
+/** Where pandoc writes `format` for `article` in `out`. */
+export function pandocOutput(article: Article, out: string, format: PandocFormat): string {
+  return path.join(out, `${path.basename(article.file, '.md')}.${format}`)
 }
 
 /**
- * Convert every article with pandoc, `jobs` at a time (as wide as
- * offprint's `--jobs`): HTML as `pandoc -s -f gfm`, EPUB as `pandoc -f gfm
- * -t epub3` with the article's folder as resource path. pandoc has no cache:
- * this compares with offprint's cold build.
+ * The command a user would run for one edition of one article, in its own
+ * folder (so its local images are found): `pandoc -s` for a standalone HTML
+ * page, `-t epub3` for the EPUB, and `-s --pdf-engine=weasyprint` for the
+ * PDF. The front matter gives the title; the article's title is passed as
+ * well for the one document whose title line pandoc does not read
+ * (MultiMarkdown). Remote images cannot be fetched offline: pandoc warns and
+ * goes on.
  */
-export async function runPandoc(format: 'html' | 'epub', articles: readonly Article[], out: string, jobs: number): Promise<PandocRun> {
-  await mkdir(out, { recursive: true })
-  const started = performance.now()
-  const monitor = watchPeak(process.pid, { withRoot: false, interval: 50 })
-  let failed = 0
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < articles.length) {
-      const article = articles[next++] as Article
-      const dir = path.dirname(article.file)
-      const base = path.basename(article.file, '.md')
-      const args =
-        format === 'html'
-          ? ['-s', '-f', 'gfm', '--quiet', '--metadata', `pagetitle=${article.title}`, '-o', path.join(out, `${base}.html`), article.file]
-          : ['-f', 'gfm', '-t', 'epub3', '--quiet', '--metadata', `title=${article.title}`, `--resource-path=${dir}`, '-o', path.join(out, `${base}.epub`), article.file]
-      const code = await new Promise<number | null>((resolve) => {
-        const child = spawn('pandoc', args, { cwd: dir, stdio: 'ignore' })
-        child.once('error', () => resolve(-1))
-        child.once('exit', (exitCode) => resolve(exitCode))
-      })
-      if (code !== 0) failed++
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, articles.length)) }, worker))
-  const peak = monitor.stop()
-  return { seconds: (performance.now() - started) / 1000, peak, failed }
+export function pandocCommand(format: PandocFormat, article: Article, out: string): Command {
+  const dir = path.dirname(article.file)
+  const output = pandocOutput(article, out, format)
+  const common = ['-f', from, '--quiet', `--resource-path=${dir}`, '-o', output, article.file]
+  const args =
+    format === 'html'
+      ? ['-s', '--metadata', `pagetitle=${article.title}`, ...common]
+      : format === 'epub'
+        ? ['-t', 'epub3', '--metadata', `title=${article.title}`, ...common]
+        : ['-s', '--pdf-engine=weasyprint', '--metadata', `pagetitle=${article.title}`, ...common]
+  return { command: 'pandoc', args, cwd: dir }
+}
+
+/** One unit per article: its editions one after the other, as a user would type them. */
+export function pandocUnits(formats: readonly PandocFormat[], articles: readonly Article[], out: string): Command[][] {
+  return articles.map((article) => formats.map((format) => pandocCommand(format, article, out)))
 }

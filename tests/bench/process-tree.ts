@@ -1,19 +1,48 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
 /** Bytes per page, for `/proc/<pid>/statm` (4 KiB on the machines we run on). */
 const pageSize = Number(process.env.BENCH_PAGE_SIZE ?? 4096)
 
-/** `pid → parent pid` of every process now, from `/proc/<pid>/stat`. */
-function parents(): Map<number, number> {
-  const map = new Map<number, number>()
+/** Clock ticks per second of the CPU times in `/proc/<pid>/stat` (`getconf CLK_TCK`, 100 on Linux). */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** What `/proc/<pid>/stat` says of one process. */
+interface ProcStat {
+  parent: number
+  /** Start time in ticks since boot: with the pid, it names the process (pids are reused). */
+  start: string
+  /** Its own user + system CPU, in ticks. */
+  own: number
+  /** User + system CPU of its children it has waited for, in ticks. */
+  children: number
+}
+
+/** The fields of a `/proc/<pid>/stat` line after the command name (which may hold spaces and parentheses). */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+/** Every process now, from `/proc/<pid>/stat`. */
+function processes(): Map<number, ProcStat> {
+  const map = new Map<number, ProcStat>()
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      // The command name may hold spaces and parentheses: fields resume after the last `)`.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      map.set(Number(name), Number(fields[1]))
+      // Fields from the state on: ppid is the 2nd, utime, stime, cutime and cstime the 12th to 15th, starttime the 20th.
+      const fields = statFields(readFileSync(`/proc/${name}/stat`, 'utf8'))
+      map.set(Number(name), {
+        parent: Number(fields[1]),
+        start: fields[19] ?? '',
+        own: Number(fields[11]) + Number(fields[12]),
+        children: Number(fields[13]) + Number(fields[14]),
+      })
     } catch {
       // The process ended meanwhile.
     }
@@ -21,10 +50,10 @@ function parents(): Map<number, number> {
   return map
 }
 
-/** Resident bytes of `root` (when `withRoot`) and of all its descendants, Chromium's included. */
-export function treeRss(root: number, withRoot = true): number {
+/** `root` (when `withRoot`) and all its descendants now. */
+function tree(all: Map<number, ProcStat>, root: number, withRoot: boolean): number[] {
   const children = new Map<number, number[]>()
-  for (const [pid, parent] of parents()) children.set(parent, [...(children.get(parent) ?? []), pid])
+  for (const [pid, { parent }] of all) children.set(parent, [...(children.get(parent) ?? []), pid])
   const pids: number[] = withRoot ? [root] : []
   const queue = [...(children.get(root) ?? [])]
   while (queue.length > 0) {
@@ -32,6 +61,10 @@ export function treeRss(root: number, withRoot = true): number {
     pids.push(pid)
     queue.push(...(children.get(pid) ?? []))
   }
+  return pids
+}
+
+function rss(pids: readonly number[]): number {
   let total = 0
   for (const pid of pids) {
     try {
@@ -43,11 +76,60 @@ export function treeRss(root: number, withRoot = true): number {
   return total
 }
 
-/** Poll the tree of `root` every `interval` ms; `stop()` gives the peak sum seen, in bytes. */
-export function watchPeak(root: number, options: { withRoot: boolean; interval: number }): { stop: () => number } {
+/**
+ * CPU seconds (user + system) of this process's children that have ended and
+ * been waited for, with everything they waited for in turn (`cutime` +
+ * `cstime` of `/proc/self/stat`).
+ */
+function reapedChildrenCpu(): number {
+  const fields = statFields(readFileSync('/proc/self/stat', 'utf8'))
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond
+}
+
+/** What `watchPeak` saw. */
+export interface TreeUsage {
+  /** The highest sum of resident memory seen at once, in bytes. */
+  peak: number
+  /**
+   * CPU seconds of the whole tree, Chromium's helpers included. The kernel
+   * counts a process's CPU into its parent's when the parent waits for it, so
+   * this process's own count of waited-for children covers every descendant
+   * whose parent waited for it, exactly. A process orphaned on the way (a
+   * Chromium helper whose browser exited first is adopted and waited for by
+   * init) is missed there: it is followed by polling after it left the tree,
+   * and what it and the children it waited for used is added, as last polled.
+   * At least the sum of every process's own time as last polled.
+   */
+  cpu: number
+}
+
+/**
+ * Poll the tree of `root` every `interval` ms, and the processes that left
+ * it while alive (orphans adopted by init); `stop()` gives the peak memory
+ * and the CPU time of them all. With `withRoot: false` the tree is `root`'s
+ * descendants: this process's own children, run meanwhile (nothing else may
+ * run from this process during it, or it is counted too).
+ */
+export function watchPeak(root: number, options: { withRoot: boolean; interval: number }): { stop: () => TreeUsage } {
   let peak = 0
+  /** Every process seen in the tree, by pid and start time: its CPU as last polled, and whether it was seen adopted outside. */
+  const seen = new Map<string, { own: number; children: number; orphan: boolean }>()
+  const reapedAtStart = reapedChildrenCpu()
   const sample = (): void => {
-    peak = Math.max(peak, treeRss(root, options.withRoot))
+    const all = processes()
+    const pids = tree(all, root, options.withRoot)
+    const inTree = new Set(pids)
+    const id = (pid: number): string => `${pid}@${all.get(pid)?.start}`
+    for (const [pid, stat] of all) {
+      const known = seen.get(id(pid))
+      if (inTree.has(pid)) seen.set(id(pid), { own: stat.own, children: stat.children, orphan: known?.orphan ?? false })
+      else if (known) {
+        // Left the tree alive: adopted elsewhere. Its parent's count will not hold it, unless the parent is itself followed.
+        seen.set(id(pid), { own: stat.own, children: stat.children, orphan: known.orphan || !seen.has(id(stat.parent)) })
+        pids.push(pid)
+      }
+    }
+    peak = Math.max(peak, rss(pids))
   }
   sample()
   const timer = setInterval(sample, options.interval)
@@ -55,7 +137,14 @@ export function watchPeak(root: number, options: { withRoot: boolean; interval: 
     stop() {
       clearInterval(timer)
       sample()
-      return peak
+      let polled = 0
+      let orphans = 0
+      for (const entry of seen.values()) {
+        polled += entry.own
+        if (entry.orphan) orphans += entry.own + entry.children
+      }
+      const reaped = reapedChildrenCpu() - reapedAtStart
+      return { peak, cpu: Math.max(polled / ticksPerSecond, reaped + orphans / ticksPerSecond) }
     },
   }
 }
@@ -67,6 +156,8 @@ export interface Measured {
   seconds: number
   /** Peak resident memory of the child and every process below it, in bytes. */
   peak: number
+  /** CPU seconds of the child and every process below it (see `TreeUsage`). */
+  cpu: number
   stderr: string
   timedOut: boolean
 }
@@ -76,10 +167,10 @@ export interface Measured {
  * peak memory of its whole tree; kill that group if it outlives `timeout`
  * seconds.
  */
-export function measure(command: string, args: readonly string[], options: { cwd: string; timeout: number; interval?: number }): Promise<Measured> {
+export function measure(command: string, args: readonly string[], options: { cwd: string; timeout: number; interval?: number; env?: NodeJS.ProcessEnv }): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
     if (child.pid === undefined) {
       child.once('error', reject)
       return
@@ -107,8 +198,10 @@ export function measure(command: string, args: readonly string[], options: { cwd
     child.once('exit', (code, signal) => {
       clearTimeout(timer)
       // The peak is taken before the exit is reported: the tree is gone by now.
-      const peak = monitor.stop()
-      resolve({ code, signal, seconds: (performance.now() - started) / 1000, peak, stderr, timedOut })
+      const seconds = (performance.now() - started) / 1000
+      // Polled before the exit is reported (the tree is gone by now); the child is already waited for, so its CPU is counted.
+      const { peak, cpu } = monitor.stop()
+      resolve({ code, signal, seconds, peak, cpu, stderr, timedOut })
     })
   })
 }
