@@ -345,6 +345,10 @@ async function createSession(browser: Browser, executablePath: string, userDataD
       closed ??= (async () => {
         removeHandlers()
         try {
+          // A page still being prepared is let finish first: closing the browser under a pending
+          // navigation leaves puppeteer's 30 s navigation timer holding the process open.
+          const kept = [...idle.values()].flat().map((entry) => entry.page)
+          await Promise.race([Promise.all(kept), new Promise((done) => setTimeout(done, 5_000).unref())])
           await Promise.race([browser.close(), new Promise((done) => setTimeout(done, 5_000).unref())])
         } finally {
           killNow()

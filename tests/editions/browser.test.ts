@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import type { Page } from 'puppeteer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
@@ -104,5 +106,23 @@ describe('kept pages', () => {
     for (let n = 0; n < 5; n++) await session.withKeptPage(kind, { allow: [] }, async () => undefined)
     // Pages served documents 1–2, 3–4 and 5: three preparations, the first one ahead of time.
     expect(kind.prepared).toBe(3)
+  })
+
+  it('closes with a page still being prepared and leaves no timer behind to hold the process open', async () => {
+    const script = path.join(scratch, 'close-early.mts')
+    const modules = path.resolve(import.meta.dirname, '../../pipeline/editions')
+    await writeFile(
+      script,
+      [
+        `import { launchBrowser } from ${JSON.stringify(path.join(modules, 'browser.ts'))}`,
+        `import { printPage } from ${JSON.stringify(path.join(modules, 'pdf/print-page.ts'))}`,
+        'const session = await launchBrowser({ jobs: 1 })',
+        'session.prewarm(printPage)',
+        'await session.close()',
+        "process.stdout.write(JSON.stringify(process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap')))",
+      ].join('\n'),
+    )
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 120_000 })
+    expect(JSON.parse(stdout)).not.toContain('Timeout')
   })
 })
