@@ -76,7 +76,7 @@ describe('kept pages', () => {
     expect(seen).toEqual([1, 2, 3].map(() => ({ width: 7, mark: 1 })))
   })
 
-  it("never gives a page that read one set of folders to a document allowed another: images survive document.open()", async () => {
+  it('never gives a page that read one set of folders to a document allowed another: images survive document.open()', async () => {
     const kind = countingKind('access')
     const allowed = await session.withKeptPage(kind, { allow: [first] }, (page) => showImage(page, path.join(first, 'dot.svg')))
     const refused = await session.withKeptPage(kind, { allow: [second] }, async (page, context) => ({
