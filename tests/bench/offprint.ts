@@ -22,7 +22,8 @@ export function presentEditions(): { present: string[]; missing: string[] } {
  * The code the benchmark runs: a copy of the checkout's code (with its
  * `node_modules` linked), so that edits made in the checkout during a long
  * run neither mix versions nor invalidate the cache keys, which hash
- * `pipeline/` and `templates/`. With `--live`, the checkout itself.
+ * `pipeline/` and `templates/`, with its CLI compiled as `make` does. With
+ * `--live`, the checkout itself.
  */
 export async function codeRoot(work: string, config: BenchConfig): Promise<string> {
   if (config.live) return projectRoot
@@ -34,6 +35,12 @@ export async function codeRoot(work: string, config: BenchConfig): Promise<strin
     if (existsSync(from)) await cp(from, path.join(root, name), { recursive: true, preserveTimestamps: true })
   }
   await symlink(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  // Run outside `make bench` (which compiles it first), the checkout's bundle may be older than its code: compile the copy's, as `make` would.
+  if (!runsBundle(root)) {
+    await mkdir(path.join(root, 'scripts'))
+    await cp(path.join(projectRoot, 'scripts', 'bundle.mjs'), path.join(root, 'scripts', 'bundle.mjs'))
+    await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { cwd: root })
+  }
   return root
 }
 

@@ -153,7 +153,7 @@ async function main(): Promise<number> {
     const run = { ...config, code }
     startup = await startupSeconds(code)
     bundle = runsBundle(code)
-    if (!bundle) say('the compiled CLI in .build/ is older than pipeline/: offprint runs through tsx, slower to start (`make bundle` compiles it)')
+    if (!bundle) say('the compiled CLI in .build/ is older than pipeline/ (--live): offprint runs through tsx, slower to start (`make bundle` compiles it)')
     const context: GoalContext = { config: run, peers, work, list, glossary: path.join(projectRoot, 'source', 'glossary.yaml'), say }
     for (const [name, measureRow] of goalRows) {
       if (!config.only.has(name)) continue
