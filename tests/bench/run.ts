@@ -12,7 +12,7 @@
  */
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { findBrowser } from '../../pipeline/editions/browser.ts'
@@ -140,6 +140,7 @@ async function main(): Promise<number> {
     () => 'no Chromium found',
   )
   const list = templates(projectRoot, sharedDir)
+  const loadAtStart = loadavg()[0] ?? 0
   const work = await mkdtemp(path.join(tmpdir(), 'offprint-bench-'))
   let startup = 0
   let bundle = true
@@ -173,18 +174,28 @@ async function main(): Promise<number> {
     else say(`kept ${work}`)
   }
 
+  const commit = await toolVersion('git', ['-C', projectRoot, 'describe', '--always', '--dirty']).then((line) => (line === 'not found' ? 'unknown' : line))
   const mix = list.map((template) => template.name).join(', ')
   const sizes = editionSets.map((set) => `${set === 'all' ? 'all three' : set.toUpperCase()} ${config.sizes[set].join(', ') || 'none'}`).join('; ')
   const machine = `${cpus().length} core(s) (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM; Node ${process.version}; ${chromium}; ${peers.pandoc ?? 'pandoc not run'}; ${peers.weasyprint ?? 'WeasyPrint not run'}; ${peers.mdToPdf ? 'md-to-pdf 5.2.5' : 'md-to-pdf not run'}`
   const text = [
     '# offprint benchmark',
     '',
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}. Rows: ${[...config.only].join(', ')}.`,
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit} on ${machine}. Rows: ${[...config.only].join(', ')}. Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work on the machine inflates every time).`,
     '',
     `- Articles: copies cycling through ${mix} (the article and the five corpus documents), each with its own title, slug and folder, local images alongside; the project's glossary shared. The peers convert the very same files.`,
     `- offprint: the real CLI${config.live ? ' (the checkout as it is at each build: `--live`)' : " (a copy of the checkout's code taken at the start, so edits made meanwhile do not mix in)"}, \`node pipeline/bin.js build … --jobs ${config.jobs} --quiet --json\` as a child process into an empty folder (cold), wall time including start-up (${bundle ? 'of the esbuild bundle `make` compiles' : '**through tsx: `.build/` was older than `pipeline/`**, `make bundle` compiles it'}: ${startup.toFixed(2)} s for \`offprint --help\` here).`,
-    "- CPU-seconds: user + system time of the whole process tree (Chromium's helpers, pandoc's WeasyPrint included), counted by the kernel as each process is waited for, cross-checked by polling /proc every 50 ms. Peak MB: the highest sum of resident memory (RSS) over the tree, polled every 50 ms (shared pages counted once per process: an upper bound).",
-    `- pandoc: per article, the three commands a user would type, one after the other, in the article's folder: \`pandoc -s -f gfm+tex_math_dollars\` (HTML), \`-t epub3\` (EPUB), \`-s --pdf-engine=weasyprint\` (PDF); pandoc 2.17's gfm reads the YAML front matter and the footnotes. md-to-pdf: \`md-to-pdf --launch-options '{executablePath, headless, args}'\` on the same Chromium offprint uses, ${config.batch} files per call, calls one after the other (each converts its files at once).`,
+    "- CPU-seconds: user + system time of the whole process tree (Chromium's helpers, pandoc's WeasyPrint included), counted by the kernel as each process is waited for, plus the processes orphaned on the way (Chromium helpers adopted by init), followed by polling /proc every 50 ms. Peak MB: the highest sum of resident memory (RSS) over the tree, polled every 50 ms (shared pages counted once per process: an upper bound).",
+    ...(config.only.has('article') || config.only.has('all100') || config.only.has('editions')
+      ? [
+          "- pandoc: per article, the three commands a user would type, one after the other, in the article's folder: `pandoc -s -f gfm+tex_math_dollars` (HTML), `-t epub3` (EPUB), `-s --pdf-engine=weasyprint` (PDF); pandoc 2.17's gfm reads the YAML front matter and the footnotes.",
+        ]
+      : []),
+    ...(config.only.has('pdf100')
+      ? [
+          `- md-to-pdf: \`md-to-pdf --launch-options '{executablePath, headless, args}'\` on the same Chromium offprint uses, ${config.batch} files per call, calls one after the other (each converts its files at once).`,
+        ]
+      : []),
     '- Each pair runs alternately (offprint first in odd rounds, the peer first in even ones); the ratio is offprint ÷ peer of the medians: below 1 means offprint took less. Machine busy: CPU-seconds ÷ (wall × cores).',
     ...peers.missing.map((line) => `- Missing: ${line}.`),
     '',
