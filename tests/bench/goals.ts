@@ -168,6 +168,15 @@ export async function articleRow(context: GoalContext): Promise<GoalResult> {
       notInstalled(context, 'pandoc'),
     ),
   )
+  const cpuLine = ratioLine(
+    'the article, CPU-seconds of the whole process tree (Chromium and WeasyPrint included): steadier than wall time on a shared machine',
+    runs.offprint.map((phase) => phase.cpu),
+    runs.pandoc.map((run) => run.cpu),
+    1,
+    true,
+    notInstalled(context, 'pandoc'),
+  )
+  result.lines.push({ ...cpuLine, goal: '— (the goal is on wall time)' })
   result.notes.push(
     `${label}: offprint ${list(runs.offprint.map((phase) => phase.seconds))} s (CPU ${list(runs.offprint.map((phase) => phase.cpu))} s, peak ${runs.offprint.map((phase) => megabytes(phase.peak)).join(', ')} MB)` +
       (runs.pandoc.length > 0
