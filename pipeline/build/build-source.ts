@@ -14,7 +14,7 @@ import { editionKey } from './cache-key.ts'
 import type { HashCache } from './hash-cache.ts'
 import { editionFiles, freshEditions, type IndexEntry, type OutputRecord, readRecord, recordFile, recordOf } from './output-record.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
-import { epubOutlived, settleFreshness, writeEditions } from './write-editions.ts'
+import { type EditionContext, epubOutlived, settleFreshness, writeEditions } from './write-editions.ts'
 import { replaceFolder } from './write-atomic.ts'
 
 /** What one source needs from the build around it. */
@@ -48,6 +48,8 @@ export interface SourceJob {
   browser: () => Promise<BrowserSession>
   /** Write the EPUB (cover and book): in a worker when the build has a pool; default in this thread. */
   writeEpub?: EpubWriter
+  /** Draw an EPUB's cover beside this thread, while the PDF is laid out (see `EditionContext`). */
+  drawCover?: EditionContext['drawCover']
   templatesDir: string
 }
 
@@ -117,7 +119,12 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     ...(storedPages ? { printPages: storedPages } : {}),
   }
   const stale = job.editions.filter((edition) => edition !== 'html' && !fresh.has(edition))
-  const written = await writeEditions(stale, input, { editions: job.editions, browser: job.browser, ...(job.writeEpub ? { writeEpub: job.writeEpub } : {}) }, file)
+  const written = await writeEditions(
+    stale,
+    input,
+    { editions: job.editions, browser: job.browser, ...(job.writeEpub ? { writeEpub: job.writeEpub } : {}), ...(job.drawCover ? { drawCover: job.drawCover } : {}) },
+    file,
+  )
   Object.assign(timings, written.timings)
   if (file.messages.some((message) => message.fatal)) return { file, status: 'failed', timings, terms }
 

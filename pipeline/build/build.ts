@@ -21,6 +21,7 @@ import { feedSentinels, writeFeeds } from './feeds/write-feeds.ts'
 import { openHashCache } from './hash-cache.ts'
 import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
+import type { CoverInput } from '../editions/epub/write-epub.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
 import { readProject } from '../source/project-file.ts'
 import { projectTemplatesDir } from './project-templates.ts'
@@ -139,8 +140,10 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     return (await import('./parse-stage.ts')).runParseStage(request)
   }
   // The EPUB needs no browser (its cover is drawn by resvg): it goes to the pool when this build has one.
-  const writeEpub = async (input: EditionInput): Promise<EditionResult> =>
-    pool ? (await pool).writeEpub(input) : (await import('../editions/epub/write-epub.ts')).writeEpub(input)
+  const writeEpub = async (input: EditionInput, cover?: Uint8Array): Promise<EditionResult> =>
+    pool ? (await pool).writeEpub(input, cover) : (await import('../editions/epub/write-epub.ts')).writeEpub(input, cover)
+  // In this thread the cover would only hold up the PDF, so it is drawn early only by a worker.
+  const drawCover = (input: CoverInput): Promise<Uint8Array> | undefined => pool?.then((workers) => workers.drawCover(input))
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -194,6 +197,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
       browser,
       parse,
       writeEpub,
+      drawCover,
       templatesDir: templates,
     })
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)

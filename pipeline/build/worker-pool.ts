@@ -5,7 +5,8 @@ import { reportFailure } from '../source/failure.ts'
 import type { EditionInput } from '../editions/edition.ts'
 import type { EditionResult } from '../editions/edition.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
-import type { SerializedEpub, SerializedParsed, WorkerRequest } from './worker-task.ts'
+import type { SerializedCover, SerializedEpub, SerializedParsed, WorkerRequest } from './worker-task.ts'
+import type { CoverInput } from '../editions/epub/write-epub.ts'
 import { messageSource } from '../common/rules.ts'
 
 /** A pool of worker threads that run the parse stage of sources (parse + HTML) and write EPUBs, in parallel. */
@@ -17,7 +18,9 @@ export interface WorkerPool {
    * the worker crashes or passes the time limit: the build turns that into a
    * fatal message on the source.
    */
-  writeEpub: (input: EditionInput) => Promise<EditionResult>
+  writeEpub: (input: EditionInput, cover?: Uint8Array) => Promise<EditionResult>
+  /** An EPUB's cover (`drawCover`) in a worker, to pass to `writeEpub` later; rejects as `writeEpub` does. */
+  drawCover: (input: CoverInput) => Promise<Uint8Array>
   close: () => Promise<void>
 }
 
@@ -93,14 +96,24 @@ export function createWorkerPool(size: number, limits: PoolLimits = defaultPoolL
       } else reportFailure(file, 'answer' in outcome ? outcome.answer.crash : outcome.error)
       return { file, timings: {} }
     },
-    async writeEpub(input) {
+    async writeEpub(input, cover) {
       const limitMs = limits.epubMs ?? limits.parseMs
-      const outcome = await send<SerializedEpub>({ kind: 'epub', input }, limitMs)
+      const outcome = await send<SerializedEpub>({ kind: 'epub', input, ...(cover ? { cover } : {}) }, limitMs)
       if ('timeout' in outcome) throw new Error(`Unexpected time over ${Math.round(limitMs / 1000)} s to write the EPUB, expected less; simplify or split the source`)
       if ('error' in outcome) throw new Error(`Unexpected stop of the worker writing the EPUB (${errorText(outcome.error)}), expected an answer`)
       const { result, error, crash } = outcome.answer
       if (result) return result
       throw new Error(error ?? `Unexpected crash of the worker writing the EPUB (${crash}), expected an answer`)
+    },
+    async drawCover(input) {
+      const limitMs = limits.epubMs ?? limits.parseMs
+      // Only what the cover is drawn from crosses to the worker, not the tree.
+      const outcome = await send<SerializedCover>({ kind: 'cover', input: { article: input.article, ...(input.brand ? { brand: input.brand } : {}) } }, limitMs)
+      if ('timeout' in outcome) throw new Error(`Unexpected time over ${Math.round(limitMs / 1000)} s to draw the EPUB's cover, expected less`)
+      if ('error' in outcome) throw new Error(`Unexpected stop of the worker drawing the EPUB's cover (${errorText(outcome.error)}), expected an answer`)
+      const { cover, error, crash } = outcome.answer
+      if (cover) return cover
+      throw new Error(error ?? `Unexpected crash of the worker drawing the EPUB's cover (${crash}), expected an answer`)
     },
     async close() {
       await Promise.all([...workers].map((worker) => worker.terminate()))

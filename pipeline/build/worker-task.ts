@@ -5,12 +5,20 @@ import type { ArticleData } from '../common/article.ts'
 import type { EditionFile, EditionInput } from '../editions/edition.ts'
 import type { EditionResult } from '../editions/edition.ts'
 import { runParseStage, type ParseRequest } from './parse-stage.ts'
+import type { CoverInput } from '../editions/epub/write-epub.ts'
 
 /**
  * What the main thread asks a worker: run the parse stage of a source (parse + HTML), or
  * write an EPUB (draw its cover, make the book). Plain data only.
  */
-export type WorkerRequest = { kind: 'parse'; request: ParseRequest } | { kind: 'epub'; input: EditionInput }
+export type WorkerRequest = { kind: 'parse'; request: ParseRequest } | { kind: 'epub'; input: EditionInput; cover?: Uint8Array } | { kind: 'cover'; input: CoverInput }
+
+/** A worker's answer to a `cover` request: the PNG, the error as text, or a crash. */
+export interface SerializedCover {
+  cover?: Uint8Array
+  error?: string
+  crash?: string
+}
 
 /** A worker's answer to an `epub` request: the book, the edition's error as text, or a crash. */
 export interface SerializedEpub {
@@ -40,7 +48,11 @@ export interface SerializedParsed {
 
 parentPort?.on('message', async (message: WorkerRequest) => {
   if (message.kind === 'epub') {
-    parentPort?.postMessage(await epub(message.input))
+    parentPort?.postMessage(await epub(message.input, message.cover))
+    return
+  }
+  if (message.kind === 'cover') {
+    parentPort?.postMessage(await cover(message.input))
     return
   }
   try {
@@ -51,7 +63,7 @@ parentPort?.on('message', async (message: WorkerRequest) => {
 })
 
 /** Write an EPUB, cover included; a failure of the writer is the edition's error, reported on the source as in the main thread. */
-async function epub(input: EditionInput): Promise<SerializedEpub> {
+async function epub(input: EditionInput, cover?: Uint8Array): Promise<SerializedEpub> {
   let writeEpub: typeof import('../editions/epub/write-epub.ts').writeEpub
   try {
     ;({ writeEpub } = await import('../editions/epub/write-epub.ts'))
@@ -59,7 +71,22 @@ async function epub(input: EditionInput): Promise<SerializedEpub> {
     return { crash: textOf(error) }
   }
   try {
-    return { result: await writeEpub(input) }
+    return { result: await writeEpub(input, cover) }
+  } catch (error) {
+    return { error: textOf(error) }
+  }
+}
+
+/** Draw an EPUB's cover; a failure is the edition's error, as in `epub`. */
+async function cover(input: CoverInput): Promise<SerializedCover> {
+  let drawCover: typeof import('../editions/epub/write-epub.ts').drawCover
+  try {
+    ;({ drawCover } = await import('../editions/epub/write-epub.ts'))
+  } catch (error) {
+    return { crash: textOf(error) }
+  }
+  try {
+    return { cover: await drawCover(input) }
   } catch (error) {
     return { error: textOf(error) }
   }

@@ -4,7 +4,7 @@ import type { EditionName } from '../common/config.ts'
 import { messageSource } from '../common/rules.ts'
 import type { BrowserSession } from '../editions/browser.ts'
 import type { EditionFile, EditionInput, EditionResult, PrintPages } from '../editions/edition.ts'
-import type { EpubWriter } from '../editions/epub/write-epub.ts'
+import type { CoverInput, EpubWriter } from '../editions/epub/write-epub.ts'
 
 /**
  * The order editions are written in. The HTML needs no browser, so it is
@@ -22,6 +22,12 @@ export interface EditionContext {
   browser?: () => Promise<BrowserSession>
   /** Writes the EPUB (cover and book): in a worker when the build has a pool; default `writeEpub` in this thread. */
   writeEpub?: EpubWriter
+  /**
+   * Draws an EPUB's cover where that runs beside this thread (a worker), so
+   * that it is drawn while the PDF is laid out; `undefined` where it would
+   * only block this thread. Default none: the EPUB writer draws it.
+   */
+  drawCover?: (input: CoverInput) => Promise<Uint8Array> | undefined
 }
 
 /** What `writeEditions` made. */
@@ -43,12 +49,15 @@ export interface WrittenEditions {
 export async function writeEditions(names: readonly EditionName[], input: EditionInput, context: EditionContext, file: VFile): Promise<WrittenEditions> {
   const written: WrittenEditions = { files: [], timings: {} }
   let printPages = input.printPages
+  // The EPUB waits for the PDF's pages (its page-list), but its cover needs only the metadata.
+  const cover = names.includes('pdf') && names.includes('epub') ? context.drawCover?.(input) : undefined
+  cover?.catch(() => undefined)
   for (const edition of editionOrder) {
     if (!names.includes(edition)) continue
     const started = performance.now()
     try {
       const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root, ...(printPages ? { printPages } : {}) }
-      const result = await writeOne(edition, own, context)
+      const result = await writeOne(edition, own, context, edition === 'epub' ? cover : undefined)
       for (const warning of result.warnings) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
       written.files.push(...result.files)
       if (result.printPages) written.printPages = printPages = result.printPages
@@ -67,12 +76,12 @@ export async function writeEditions(names: readonly EditionName[], input: Editio
 }
 
 /** One edition's writer, loaded when first needed (a build without a PDF never loads the browser's code). */
-async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext): Promise<EditionResult & { printPages?: PrintPages }> {
+async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, cover?: Promise<Uint8Array>): Promise<EditionResult & { printPages?: PrintPages }> {
   if (edition === 'html') {
     const { writeHtml } = await import('../editions/html/write-html.ts')
     return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }
   }
-  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input)
+  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input, cover ? await cover : undefined)
   if (!context.browser) throw new Error('Unexpected PDF edition without a browser, expected the main thread to write it')
   const { writePdf } = await import('../editions/pdf/write-pdf.ts')
   const pdf = await writePdf(input, await context.browser())

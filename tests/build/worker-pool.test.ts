@@ -71,6 +71,11 @@ describe('prepare pool (worker threads)', () => {
     const cover = Buffer.from(there.files[1]!.data)
     expect(cover.subarray(1, 4).toString('latin1')).toBe('PNG')
     expect([cover.readUInt32BE(16), cover.readUInt32BE(20)]).toEqual([1600, 2560])
+    // Drawn ahead (while a PDF is laid out) in a worker, then given to the book: the same bytes.
+    const early = await pool.drawCover(input)
+    expect(Buffer.from(early)).toEqual(cover)
+    const withEarly = await pool.writeEpub(input, early)
+    expect(withEarly.files.map((file) => Buffer.from(file.data))).toEqual(here.files.map((file) => Buffer.from(file.data)))
     const hurried = createWorkerPool(1, { parseMs: 60_000, epubMs: 1 })
     try {
       const error = await hurried.writeEpub(input).then(
@@ -79,6 +84,7 @@ describe('prepare pool (worker threads)', () => {
       )
       expect(error).toBeInstanceOf(Error)
       expect((error as Error).message).toMatch(/^Unexpected time over \d+ s to write the EPUB, expected less/)
+      await expect(hurried.drawCover(input)).rejects.toThrow(/^Unexpected time over \d+ s to draw the EPUB's cover, expected less/)
       expect((await hurried.parse(request(path.join(projectRoot, 'tests', 'fixtures', 'bad', 'files', 'bom-crlf.md')))).tree).toBeDefined()
     } finally {
       await hurried.close()
