@@ -209,6 +209,8 @@ async function createSession(browser: Browser, executablePath: string, userDataD
   const blankUrl = pathToFileURL(join(pagesDir, 'blank.html')).href
   await writeFile(join(pagesDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><title></title>')
   const idle = new Map<string, IdlePage[]>()
+  // Every document asks for the same font files: each path is resolved once per session.
+  const realPaths = new Map<string, Promise<string>>()
 
   const killNow = (): void => {
     browser.process()?.kill('SIGKILL')
@@ -249,7 +251,7 @@ async function createSession(browser: Browser, executablePath: string, userDataD
       await page.setJavaScriptEnabled(false)
       page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
       await page.setRequestInterception(true)
-      page.on('request', (request) => void filterRequest(request, gate.roots, gate.blocked))
+      page.on('request', (request) => void filterRequest(request, gate.roots, gate.blocked, realPaths))
       return page
     } catch (error) {
       await page.close().catch(() => undefined)
@@ -360,13 +362,19 @@ async function createSession(browser: Browser, executablePath: string, userDataD
 }
 
 /** Allow only `file://` URLs inside `roots` (after resolving symbolic links); block the rest. */
-async function filterRequest(request: HTTPRequest, roots: readonly string[], blocked: string[]): Promise<void> {
+async function filterRequest(request: HTTPRequest, roots: readonly string[], blocked: string[], realPaths: Map<string, Promise<string>>): Promise<void> {
   if (request.isInterceptResolutionHandled()) return
   const url = request.url()
   let allowed = false
   if (url.startsWith('file:')) {
     try {
-      const path = await realpath(fileURLToPath(url)).catch(() => resolve(fileURLToPath(url)))
+      const file = fileURLToPath(url)
+      let real = realPaths.get(file)
+      if (!real) {
+        real = realpath(file).catch(() => resolve(file))
+        realPaths.set(file, real)
+      }
+      const path = await real
       allowed = roots.some((root) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))
     } catch {
       allowed = false
