@@ -42,6 +42,19 @@ const word = /\p{L}[\p{L}\p{M}]*/gu
  * used, or undefined.
  */
 export function hyphenateTree(tree: Root, lang: string, minLength = 6): string | undefined {
+  return hyphenateWords(tree, lang, (found) => found.length >= minLength && /^\p{Ll}/u.test(found))
+}
+
+/**
+ * Soft hyphens in the words that start with a capital letter, which
+ * `hyphenateTree` leaves whole: for a table's words, where a column too
+ * narrow for "Dependencies" would otherwise break it anywhere.
+ */
+export function hyphenateCapitalised(tree: Root, lang: string): string | undefined {
+  return hyphenateWords(tree, lang, (found) => found.length >= 6 && /^\p{Lu}/u.test(found))
+}
+
+function hyphenateWords(tree: Root, lang: string, wanted: (word: string) => boolean): string | undefined {
   const hyphenate = loadHyphenator(lang)
   if (!hyphenate) return undefined
   visit(tree, (node) => {
@@ -52,7 +65,7 @@ export function hyphenateTree(tree: Root, lang: string, minLength = 6): string |
       return undefined
     }
     if (node.type === 'text') {
-      node.value = node.value.replace(word, (found) => (found.length >= minLength && /^\p{Ll}/u.test(found) ? hyphenate(found) : found))
+      node.value = node.value.replace(word, (found) => (wanted(found) ? hyphenate(found) : found))
     }
     return undefined
   })

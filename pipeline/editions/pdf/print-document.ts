@@ -13,6 +13,7 @@ import { splitCodeLines } from './code-lines.ts'
 import { hyphenateTree } from './hyphenate.ts'
 import { inlineFootnotes } from './notes.ts'
 import { printLogo } from './print-assets.ts'
+import { fitTables } from './wide-tables.ts'
 
 export interface PrintDocumentOptions {
   paper: ArticleMeta['paper']
@@ -56,6 +57,7 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
   keepInlineLang(tree)
   collapseBlockSpace(tree)
   breakLongTokens(tree)
+  fitTables(tree, (options.hyphenate ?? true) ? meta.lang : undefined)
   // The one title block of every edition (`title-block.ts`), with the licence: a PDF has no page footer for it.
   const header = titleBlock(meta, tree, { license: true, logo: printLogo(input.brand) })
 
