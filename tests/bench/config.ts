@@ -22,6 +22,8 @@ export interface BenchConfig {
   scale: number
   /** Files per md-to-pdf call in the `pdf100` row. */
   batch: number
+  /** What the generated articles copy: `article` (the article only, as issue 18 measured) or `corpus` (the article and the five corpus documents in turn). */
+  mix: 'article' | 'corpus'
   /** Per-edition rows: article counts per edition set; an empty list skips that set. */
   sizes: { html: number[]; epub: number[]; pdf: number[]; all: number[] }
   /** `--jobs` given to every build, and how many peer commands run at a time. */
@@ -71,6 +73,9 @@ Goal rows (issue 18), each run alternating with its peer on the same generated a
   --large-repeats N runs of each side in all100 and pdf100    (env BENCH_LARGE_REPEATS, default 1)
   --scale N         articles in scale1000                     (env BENCH_SCALE, default 1000)
   --batch N         files per md-to-pdf call                  (env BENCH_BATCH, default 10)
+  --mix KIND        what the articles copy: article (the article only, as issue 18
+                    measured) or corpus (the article and the five corpus documents,
+                    a book and a 133-page spec among them)  (env BENCH_MIX, default article)
 
 Per-edition rows (--only editions):
   --html LIST     article counts for the HTML edition      (env BENCH_HTML, default ${defaultSizes.html.join(',')})
@@ -130,6 +135,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, projectRoot:
       'large-repeats': { type: 'string' },
       scale: { type: 'string' },
       batch: { type: 'string' },
+      mix: { type: 'string' },
       html: { type: 'string' },
       epub: { type: 'string' },
       pdf: { type: 'string' },
@@ -152,6 +158,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, projectRoot:
     largeRepeats: whole(values['large-repeats'] ?? env.BENCH_LARGE_REPEATS, 1, 'large-repeats'),
     scale: whole(values.scale ?? env.BENCH_SCALE, 1000, 'scale'),
     batch: whole(values.batch ?? env.BENCH_BATCH, 10, 'batch'),
+    mix: mixOf(values.mix ?? env.BENCH_MIX),
     sizes: {
       html: sizes(values.html ?? env.BENCH_HTML, defaultSizes.html, 'html'),
       epub: sizes(values.epub ?? env.BENCH_EPUB, defaultSizes.epub, 'epub'),
@@ -166,4 +173,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, projectRoot:
     keep: values.keep,
     live: values.live,
   }
+}
+
+function mixOf(value: string | undefined): BenchConfig['mix'] {
+  if (value === undefined || value === 'article' || value === 'corpus') return value ?? 'article'
+  throw new Error(`Unexpected --mix \`${value}\`, expected \`article\` or \`corpus\``)
 }

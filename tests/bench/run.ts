@@ -139,7 +139,8 @@ async function main(): Promise<number> {
     (browser) => toolVersion(browser.path, ['--version']),
     () => 'no Chromium found',
   )
-  const list = templates(projectRoot, sharedDir)
+  const all = templates(projectRoot, sharedDir)
+  const list = config.mix === 'corpus' ? all : all.slice(0, 1)
   const loadAtStart = loadavg()[0] ?? 0
   const work = await mkdtemp(path.join(tmpdir(), 'offprint-bench-'))
   let startup = 0
