@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml'
 import { ruleIds } from '../../pipeline/common/rules.ts'
 import { projectRoot } from '../helpers/corpus.ts'
 import { documentWords, epubcheck, requireEpubcheck } from '../helpers/epub.ts'
-import { duplicateIds, parseHtml, validateHtml } from '../helpers/html.ts'
+import { duplicateIds, parseHtml, validateHtml, validateWithNu } from '../helpers/html.ts'
 import { missingWords, renderedWords, sourceWords, wordsOf } from '../helpers/words.ts'
 
 /**
@@ -88,6 +88,12 @@ function readExpectations(): { expected: Record<string, Expected>; glossaryError
 }
 
 const { expected, glossaryErrors } = readExpectations()
+
+/**
+ * The HTML edition's pages of every build above, judged at the end by the
+ * W3C Nu checker in one Java run (the JVM starts slowly; the machine is small).
+ */
+const nuPages: string[] = []
 
 // ---------------------------------------------------------------- running the CLI
 
@@ -313,6 +319,7 @@ function checkRun(name: string, get: () => Run, keyOf: (source: string) => strin
       if (active) problems.push(`${path.relative(result.root, file)}: ${active[0]}`)
     }
     problems.push(...(await htmlProblems(path.join(result.root, 'out', 'index.html'))))
+    nuPages.push(...[...result.outputOf.values()].map((folder) => path.join(folder, 'index.html')), path.join(result.root, 'out', 'index.html'))
     expect(problems).toEqual([])
   })
 
@@ -493,6 +500,7 @@ describe('bad input: size', () => {
         it('makes a page with unique ids, no active content, and every word', async () => {
           const page = path.join(result.outputOf.get(size.name) as string, 'index.html')
           expect(await htmlProblems(page)).toEqual([])
+          nuPages.push(page)
           expect(await lostWords(path.join(result.root, 'src', size.name), page)).toEqual([])
         }, 300_000)
       }
@@ -534,6 +542,7 @@ describe('bad input in every edition: HTML, PDF, EPUB', () => {
   const keyOf = (source: string): string => path.relative('src', source)
   it('builds every document in every edition, reporting what it removed, with no stack trace', () => {
     expect(result.timedOut).toBe(false)
+    nuPages.push(...[...result.outputOf.values()].map((folder) => path.join(folder, 'index.html')))
     const problems: string[] = []
     for (const source of result.report.sources) {
       const key = keyOf(source.source)
@@ -630,6 +639,16 @@ describe('bad input in every edition: HTML, PDF, EPUB', () => {
     }
     expect(problems).toEqual([])
   }, 120_000)
+})
+
+// ---------------------------------------------------------------- the W3C Nu checker, once
+
+describe('bad input: the W3C Nu checker', () => {
+  it('finds no error in the HTML edition of any fixture that builds (site indexes included)', async () => {
+    expect(nuPages.length).toBeGreaterThan(0)
+    const errors = [...(await validateWithNu([...new Set(nuPages)]))].flatMap(([, found]) => found)
+    expect(errors).toEqual([])
+  }, 600_000)
 })
 
 async function pdfText(file: string): Promise<string> {
