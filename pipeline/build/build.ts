@@ -149,7 +149,9 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   hooks.onStart?.(ordered.length)
   let done = 0
   try {
-    const outcomes = await runPool(ordered, options.jobs, async ({ ref, slug }) => {
+    // Twice as many sources in flight as workers and print pages: while one source's PDF is laid
+    // out in Chromium, another's is parsed or its EPUB made. Each stage keeps its own limit of `jobs`.
+    const outcomes = await runPool(ordered, options.jobs * 2, async ({ ref, slug }) => {
       const outcome = await buildOne(ref, slug)
       hooks.onSource?.(++done, ordered.length, ref.path)
       return outcome
