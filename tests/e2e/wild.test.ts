@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import type { Element } from 'hast'
 import { selectAll } from 'hast-util-select'
 import { toString } from 'hast-util-to-string'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../../pipeline/editions/browser.ts'
 import { projectRoot } from '../helpers/corpus.ts'
 import { epubcheck, requireEpubcheck } from '../helpers/epub.ts'
 import { parseHtml, validateWithNu } from '../helpers/html.ts'
@@ -31,6 +33,7 @@ const tables = path.join(projectRoot, 'tests', 'fixtures', 'wide-tables')
 /** The five documents, under names of their own (two are README.md), and the wide-table fixtures. */
 const sources = {
   webgen: { from: path.join(wild, 'kramdown-quickref', 'quickref.md'), name: 'class1-webgen-blocks.md' },
+  braces: { from: path.join(wild, 'kotlin-logging-opentracing', 'README.md'), name: 'class2-braces-in-link.md' },
   addresses: { from: path.join(wild, 'kramdown-news', 'news.md'), name: 'class2-addresses.md' },
   forms: { from: path.join(wild, 'bootstrap-forms', 'overview.md'), name: 'class3-form-controls.md' },
   longUrls: { from: path.join(wild, 'kramdown-readme', 'README.md'), name: 'class4-long-urls.md' },
@@ -132,18 +135,33 @@ describe('class 1: a webgen multi-block page (kramdown, doc/quickref.page)', () 
   })
 })
 
+/** Addresses HTML does not allow as written (the URL standard's forbidden ASCII) in a page's `href` and `src`. */
+const invalidAddresses = (tree: ReturnType<typeof parseHtml>): string[] =>
+  selectAll('[href], [src]', tree)
+    .flatMap((node: Element) => [node.properties.href, node.properties.src])
+    .filter((value): value is string => typeof value === 'string' && /[\s[\]|{}^`]/.test(value))
+
+describe('class 2: `{` and `}` in a Markdown link (kotlin-logging-opentracing-decorator, README.md)', () => {
+  it('writes the address percent-encoded in the HTML and the EPUB, the link kept', async () => {
+    expect(await readFile(sources.braces.from, 'utf8')).toContain('(https://github.com/{userName}/{repoName}/actions)')
+    const encoded = 'https://github.com/%7BuserName%7D/%7BrepoName%7D/actions'
+    const page = parseHtml(await readFile(html('braces'), 'utf8'))
+    expect(invalidAddresses(page)).toEqual([])
+    expect(selectAll('a', page).map((node: Element) => node.properties.href)).toContain(encoded)
+    const chapters = await epubPages('braces')
+    expect(chapters.flatMap(invalidAddresses)).toEqual([])
+    expect(chapters.flatMap((chapter) => selectAll('a', chapter).map((node: Element) => node.properties.href))).toContain(encoded)
+  })
+})
+
 describe('class 2: an address with `{`, `}` and a space in raw HTML (kramdown, doc/news.page)', () => {
   it('leaves no address HTML does not allow as written in the HTML or the EPUB', async () => {
     expect(await readFile(sources.addresses.from, 'utf8')).toContain('<a href="{relocatable: news.atom}">Atom-Feed</a>')
-    const invalid = (tree: ReturnType<typeof parseHtml>): string[] =>
-      selectAll('[href], [src]', tree)
-        .flatMap((node: Element) => [node.properties.href, node.properties.src])
-        .filter((value): value is string => typeof value === 'string' && /[\s[\]|{}^`]/.test(value))
     const page = parseHtml(await readFile(html('addresses'), 'utf8'))
-    expect(invalid(page)).toEqual([])
+    expect(invalidAddresses(page)).toEqual([])
     // The link's text stays (the address, a webgen template with no scheme a reader can follow, goes).
     expect(toString(page)).toContain('Atom-Feed')
-    expect((await epubPages('addresses')).flatMap(invalid)).toEqual([])
+    expect((await epubPages('addresses')).flatMap(invalidAddresses)).toEqual([])
   })
 })
 
@@ -239,5 +257,53 @@ describe('class 5 and the fixtures: tables far wider than the page (PDF)', () =>
       expect(missingWords(words, renderedWords(parseHtml(await readFile(html(key), 'utf8')))), key).toEqual([])
       expect(missingWords(words, (await epubPages(key)).flatMap(renderedWords)), key).toEqual([])
     }
+  })
+})
+
+describe('class 5 on screens: the HTML edition and the EPUB', () => {
+  /** In Chromium at `width` CSS pixels: how far the page scrolls sideways, and each table's width against its container's. */
+  async function measure(file: string, width: number): Promise<{ pageOverflow: number; tables: Array<{ width: number; room: number; scrolls: boolean }> }> {
+    const session = await launchBrowser({ jobs: 1 })
+    try {
+      return await session.withPage({ allow: [root] }, async (page) => {
+        await page.setViewport({ width, height: 900 })
+        await page.goto(pathToFileURL(file).href)
+        await page.setJavaScriptEnabled(true)
+        return page.evaluate(() => ({
+          pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          tables: Array.from(document.querySelectorAll('table')).map((table) => ({
+            width: table.getBoundingClientRect().width,
+            room: (table.parentElement as HTMLElement).clientWidth,
+            scrolls: table.scrollWidth > table.clientWidth,
+          })),
+        }))
+      })
+    } finally {
+      await session.close()
+    }
+  }
+
+  it('HTML: the page never scrolls sideways; a table wider than the measure scrolls in its own box', async () => {
+    const { pageOverflow, tables } = await measure(html('sixteen'), 800)
+    expect(pageOverflow).toBeLessThanOrEqual(0)
+    expect(tables.length).toBe(3)
+    for (const table of tables) expect(table.width).toBeLessThanOrEqual(table.room + 0.5)
+    expect(tables[0]?.scrolls).toBe(true)
+  })
+
+  it('EPUB: at a reader’s 600 pixels every table fits the page, its cells wrapping', async () => {
+    const zip = await JSZip.loadAsync(await readFile(epub('sixteen')))
+    const folder = path.join(root, 'epub-sixteen')
+    for (const [name, entry] of Object.entries(zip.files)) {
+      if (entry.dir) continue
+      await mkdir(path.dirname(path.join(folder, name)), { recursive: true })
+      await writeFile(path.join(folder, name), await entry.async('uint8array'))
+    }
+    const chapter = Object.keys(zip.files).find((name) => name.endsWith('.xhtml') && !/nav|toc|cover/.test(name))
+    const { pageOverflow, tables } = await measure(path.join(folder, chapter as string), 600)
+    expect(pageOverflow).toBeLessThanOrEqual(0)
+    expect(tables.length).toBe(3)
+    for (const table of tables) expect(table).toEqual(expect.objectContaining({ scrolls: false }))
+    for (const table of tables) expect(table.width).toBeLessThanOrEqual(table.room + 0.5)
   })
 })
