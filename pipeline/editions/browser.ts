@@ -14,6 +14,15 @@ export interface BrowserOptions {
   jobs?: number
   /** Time limit to start the browser, in ms; default 30 000. */
   launchTimeoutMs?: number
+  /**
+   * Run the pages in the browser's own process (`--single-process`): for a
+   * build with one document to print. Measured on one article (launch, the
+   * print page, the PDF, close): 2.0 s and 2.8 CPU-seconds, 300 MB, against
+   * 2.6–3.1 s, 3.8–4.5 CPU-seconds and 660 MB with a renderer process. Its
+   * pages share one renderer thread, so a build with more documents keeps the
+   * default, where `jobs` pages lay out in parallel. Default false.
+   */
+  singleProcess?: boolean
 }
 
 /** What a page may load, given per `withPage` call. */
@@ -51,6 +60,8 @@ export interface KeptPageKind {
 export interface BrowserSession {
   readonly executablePath: string
   readonly version: string
+  /** The browser's process id, when it runs as a child of this one. */
+  readonly pid: number | undefined
   /**
    * Run `fn` with a fresh page; at most `jobs` pages are open at once. The
    * page starts with JavaScript off, so the document's own script never runs;
@@ -158,7 +169,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
       executablePath: executable.path,
       headless: executable.headless,
       userDataDir,
-      args: launchArgs,
+      args: options.singleProcess ? [...launchArgs, '--single-process', '--no-zygote'] : launchArgs,
       timeout: options.launchTimeoutMs ?? 30_000,
       // The session closes the browser itself, on signals too.
       handleSIGINT: false,
@@ -297,6 +308,7 @@ async function createSession(browser: Browser, executablePath: string, userDataD
   return {
     executablePath,
     version,
+    pid: browser.process()?.pid,
     async withPage(access, fn) {
       if (closed) throw new Error('Unexpected use of a closed browser session, expected an open one')
       const gate: PageGate = { roots: await rootsOf(access), blocked: [] }

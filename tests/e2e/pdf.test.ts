@@ -70,11 +70,11 @@ let session: BrowserSession
 let scratch: string
 let glossary: Awaited<ReturnType<typeof loadGlossary>>['entries']
 
-async function buildPdf(sourcePath: string, options: PdfOptions = {}): Promise<Built> {
+async function buildPdf(sourcePath: string, options: PdfOptions = {}, browser: BrowserSession = session): Promise<Built> {
   const { file, tree } = await parseSource(sourcePath, glossary)
   const article = file.data.article
   if (!tree || !article) throw new Error(`no tree for ${sourcePath}: ${file.messages.join('; ')}`)
-  const edition = await writePdf({ tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch }, session, options)
+  const edition = await writePdf({ tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch }, browser, options)
   const data = edition.files[0]?.data
   if (!(data instanceof Uint8Array)) throw new Error('no PDF bytes')
   expect(edition.files.map((entry) => entry.path)).toEqual([`${article.slug}.pdf`])
@@ -210,6 +210,30 @@ describe('PDF edition of the article', () => {
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)
+  })
+
+  it("is byte-identical with its page in the browser's own process (--single-process, for a build with one document)", async () => {
+    const single = await launchBrowser({ jobs: 1, singleProcess: true })
+    try {
+      const alone = await buildPdf(articlePath, {}, single)
+      expect(Buffer.compare(Buffer.from(alone.pdf), Buffer.from(built.pdf))).toBe(0)
+      // No renderer process: the page runs in the browser's own.
+      // Every process below `pid` (Chromium starts its renderers through a zygote).
+      const childrenOf = async (pid: number | undefined): Promise<string[]> => {
+        const rows = (await run('ps', ['-eo', 'pid=,ppid=,args='])).stdout.split('\n').map((line) => line.trim().split(/\s+/))
+        const below = new Set([String(pid)])
+        for (let grown = true; grown; ) {
+          grown = false
+          for (const [child, parent] of rows) if (child && parent && below.has(parent) && !below.has(child)) grown = Boolean(below.add(child))
+        }
+        return rows.filter(([child]) => child !== String(pid) && below.has(child ?? '')).map((row) => row.slice(2).join(' '))
+      }
+      expect((await childrenOf(single.pid)).filter((line) => line.includes('--type=renderer'))).toEqual([])
+      // The build's usual browser has a renderer process for its pages.
+      expect((await childrenOf(session.pid)).some((line) => line.includes('--type=renderer'))).toBe(true)
+    } finally {
+      await single.close()
+    }
   })
 
   it('prints on Letter paper when asked', async () => {
