@@ -365,7 +365,26 @@ describe('offprint init', () => {
     const dir = path.join(parent, 'my-site')
     expect([...(await tree(dir)).keys()].sort()).toEqual(['Makefile', 'offprint.yaml', path.join('source', 'glossary.yaml'), path.join('source', 'welcome.md')])
     const yaml = await readFile(path.join(dir, 'offprint.yaml'), 'utf8')
-    for (const field of ['title', 'description', 'url', 'lang', 'publisher', 'accent', 'css', 'html', 'pdf', 'epub', 'paper', 'margins', 'runningHead', 'logo', 'fonts', 'body', 'mono', 'templates']) {
+    for (const field of [
+      'title',
+      'description',
+      'url',
+      'lang',
+      'publisher',
+      'accent',
+      'css',
+      'html',
+      'pdf',
+      'epub',
+      'paper',
+      'margins',
+      'runningHead',
+      'logo',
+      'fonts',
+      'body',
+      'mono',
+      'templates',
+    ]) {
       expect(yaml).toMatch(new RegExp(`^#\\s+${field}:`, 'm'))
     }
     const built = await offprint(['build', '--editions', 'html,epub', '--frail'], dir)
