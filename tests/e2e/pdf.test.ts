@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ArticleData } from '../../pipeline/common/article.ts'
 import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { writePdf, type PdfEdition, type PdfOptions } from '../../pipeline/editions/pdf/write-pdf.ts'
+import { printPage } from '../../pipeline/editions/pdf/print-page.ts'
 import { compileGlossary } from '../../pipeline/glossary/matcher.ts'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
 import { parseSource } from '../../pipeline/source/parse-source.ts'
@@ -205,6 +206,23 @@ describe('PDF edition of the article', () => {
     expect(fonts.length).toBeGreaterThan(0)
     for (const row of fonts) expect(row.split(/\s+/).at(-5), row).toBe('yes')
     expect(fonts.every((row) => /\+Noto(Serif|SansMono)-/.test(row))).toBe(true)
+  })
+
+  it('reuses its print page for the next document of the same folders: Paged.js is evaluated once', async () => {
+    const prepare = printPage.prepare
+    let prepared = 0
+    printPage.prepare = (page) => {
+      prepared++
+      return prepare(page)
+    }
+    try {
+      const first = await buildPdf(articlePath)
+      const second = await buildPdf(articlePath)
+      expect(prepared).toBeLessThanOrEqual(1)
+      expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(first.pdf))).toBe(0)
+    } finally {
+      printPage.prepare = prepare
+    }
   })
 
   it('is byte-identical when built again', async () => {

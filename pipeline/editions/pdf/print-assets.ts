@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -20,24 +22,42 @@ const printFamilies = { body: 'Noto Serif', mono: 'Noto Sans Mono' } as const
 /**
  * The print page's font sheets: Noto Serif regular, italic, bold, bold italic
  * and Noto Sans Mono regular and bold (@fontsource); where the project names
- * its own fonts (`theme.fonts`), a sheet written into `workDir` declares them
- * under those families' names instead, so that every rule of `print.css`
- * (text, margin boxes, code) uses them. The same sheet sizes the logo.
+ * its own fonts (`theme.fonts`), a sheet declares them under those
+ * families' names instead, so that every rule of `print.css` (text, margin
+ * boxes, code) uses them. The same sheet sizes the logo. It is written into a
+ * folder named by its content (`themeSheetDir`), the same for every document
+ * of a theme, so that the print page a document leaves serves the next one
+ * (a kept page only serves documents allowed the same folders).
  */
-export async function fontSheetUrls(fontDirs: readonly string[], brand?: Brand, workDir?: string): Promise<string[]> {
+export async function fontSheetUrls(fontDirs: readonly string[], brand?: Brand): Promise<string[]> {
   const [serif, mono] = fontDirs
   if (!serif || !mono) return []
   const sheets = [
     ...(brand?.fonts?.body ? [] : ['400.css', '400-italic.css', '700.css', '700-italic.css'].map((file) => join(serif, file))),
     ...(brand?.fonts?.mono ? [] : ['400.css', '700.css'].map((file) => join(mono, file))),
   ]
-  const own = `${fontFaceCss(brand, (_name, path) => pathToFileURL(path).href, printFamilies)}${brand?.logo ? logoCss : ''}`
-  if (own !== '' && workDir !== undefined) {
-    const sheet = join(workDir, 'theme-fonts.css')
-    await writeFile(sheet, own)
+  const own = themeSheet(brand)
+  const dir = themeSheetDir(brand)
+  if (dir !== undefined) {
+    const sheet = join(dir, 'theme-fonts.css')
+    await mkdir(dir, { recursive: true })
+    // Written whole and renamed: a build beside this one may read the same sheet.
+    const partial = `${sheet}.${process.pid}.${Math.random().toString(36).slice(2)}`
+    await writeFile(partial, own)
+    await rename(partial, sheet)
     sheets.push(sheet)
   }
   return sheets.map((path) => pathToFileURL(path).href)
+}
+
+/** The folder of the theme's print sheet, named by its content; none without theme fonts or logo. */
+export function themeSheetDir(brand: Brand | undefined): string | undefined {
+  const own = themeSheet(brand)
+  return own === '' ? undefined : join(tmpdir(), `offprint-print-theme-${createHash('sha256').update(own).digest('hex').slice(0, 16)}`)
+}
+
+function themeSheet(brand: Brand | undefined): string {
+  return `${fontFaceCss(brand, (_name, path) => pathToFileURL(path).href, printFamilies)}${brand?.logo ? logoCss : ''}`
 }
 
 /** Folders of the brand's files the print page reads (the logo, the fonts). */

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { ArticleMeta } from '../../common/article.ts'
 import type { BrowserSession } from '../browser.ts'
 import type { EditionResult, EditionInput, EditionWarning } from '../edition.ts'
@@ -9,7 +6,7 @@ import { addPdfMetadata } from './tagging/metadata.ts'
 import { keyBlocks } from '../block-keys.ts'
 import type { PageStart } from '../edition.ts'
 import { defaultRenderLimits, renderPdf, type RenderLimits } from './render.ts'
-import { brandDirs, fontSheetUrls, packageDirs } from './print-assets.ts'
+import { brandDirs, fontSheetUrls, packageDirs, themeSheetDir } from './print-assets.ts'
 import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 
@@ -42,7 +39,6 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   const { article } = input
   const limits: RenderLimits = { ...defaultRenderLimits, ...definedOnly(options) }
   const dirs = packageDirs()
-  const workDir = await mkdtemp(join(tmpdir(), 'offprint-pdf-'))
   try {
     const printCss = await editionStylesheet(input.templatesDir, 'print.css', input.theme?.pdf)
     // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
@@ -51,11 +47,18 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
       {
         paper: options.paper ?? article.meta.paper,
         printCss,
-        fontSheets: await fontSheetUrls(dirs.fonts, input.brand, workDir),
+        fontSheets: await fontSheetUrls(dirs.fonts, input.brand),
         hyphenate: options.hyphenate ?? true,
       },
     )
-    const rendered = await renderPdf(session, serializeHtml(document.tree), [workDir, input.sourceDir, input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)], limits)
+    const sheetDir = themeSheetDir(input.brand)
+    // The same folders for every document of a build, so that its print page is reused.
+    const rendered = await renderPdf(
+      session,
+      serializeHtml(document.tree),
+      [...(sheetDir ? [sheetDir] : []), input.sourceDir, input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)],
+      limits,
+    )
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,
@@ -78,8 +81,6 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
     return { files: [{ path: `${article.slug}.pdf`, data }], warnings, pages: rendered.pages, termPages: rendered.termPages, pageStarts: rendered.pageStarts }
   } catch (error) {
     throw new Error(`Unexpected failure to make the PDF of \`${article.slug}\`: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
-  } finally {
-    await rm(workDir, { recursive: true, force: true })
   }
 }
 
