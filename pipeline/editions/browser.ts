@@ -31,6 +31,14 @@ export interface PageAccess {
   allow: readonly string[]
   /** Time limit of one navigation, in ms; default 30 000. */
   navigationTimeoutMs?: number
+  /**
+   * For kept pages: documents with the same key may share a page. A page
+   * keeps the images it has loaded, so a document could be shown one that an
+   * earlier document of the same key loaded, even from outside its own
+   * folders; anything not loaded yet is still checked against `allow`.
+   * Default: the folders of `allow`, so that never happens.
+   */
+  shareKey?: string
 }
 
 /** What `withPage` tells the callback besides the page. */
@@ -290,8 +298,7 @@ async function createSession(browser: Browser, executablePath: string, userDataD
    * a document allowed another. Idle pages are at most `jobs`: one of another
    * set makes way.
    */
-  const takeKept = async (kind: KeptPageKind, roots: readonly string[]): Promise<KeptPage> => {
-    const key = roots.join('\0')
+  const takeKept = async (kind: KeptPageKind, key: string): Promise<KeptPage> => {
     const pages = idle.get(kind.name) ?? []
     idle.set(kind.name, pages)
     for (const wanted of [key, undefined]) {
@@ -330,7 +337,7 @@ async function createSession(browser: Browser, executablePath: string, userDataD
       let kept: KeptPage | undefined
       let reusable = false
       try {
-        kept = await takeKept(kind, roots)
+        kept = await takeKept(kind, access.shareKey ?? roots.join('\0'))
         kept.gate.roots = roots
         kept.gate.blocked = []
         kept.page.setDefaultNavigationTimeout(access.navigationTimeoutMs ?? 30_000)

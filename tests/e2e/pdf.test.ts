@@ -208,7 +208,7 @@ describe('PDF edition of the article', () => {
     expect(fonts.every((row) => /\+Noto(Serif|SansMono)-/.test(row))).toBe(true)
   })
 
-  it('reuses its print page for the next document of the same folders: Paged.js is evaluated once', async () => {
+  it('reuses its print page for the next documents of the build, whatever their source folders: Paged.js is evaluated once', async () => {
     const prepare = printPage.prepare
     let prepared = 0
     printPage.prepare = (page) => {
@@ -217,6 +217,10 @@ describe('PDF edition of the article', () => {
     }
     try {
       const first = await buildPdf(articlePath)
+      // Another source folder: the same build, the same page.
+      const elsewhere = path.join(scratch, 'elsewhere.md')
+      await writeFile(elsewhere, '---\ntitle: Elsewhere\nlang: en\n---\n\nA second document, in a folder of its own.\n')
+      await buildPdf(elsewhere)
       const second = await buildPdf(articlePath)
       expect(prepared).toBeLessThanOrEqual(1)
       expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(first.pdf))).toBe(0)

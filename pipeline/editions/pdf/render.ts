@@ -35,8 +35,8 @@ const runPaged = `(async () => {
 })()`
 
 /** Lay out the print document `html` with Paged.js in a print page of `session`, and print it. */
-export async function renderPdf(session: BrowserSession, html: string, allow: readonly string[], limits: RenderLimits): Promise<RenderResult> {
-  return session.withKeptPage(printPage, { allow, navigationTimeoutMs: limits.navigationTimeoutMs }, async (page, context) => {
+export async function renderPdf(session: BrowserSession, html: string, allow: readonly string[], shareKey: string, limits: RenderLimits): Promise<RenderResult> {
+  return session.withKeptPage(printPage, { allow, shareKey, navigationTimeoutMs: limits.navigationTimeoutMs }, async (page, context) => {
     const errors: string[] = []
     const onError = (error: unknown): void => {
       errors.push(error instanceof Error ? error.message : String(error))

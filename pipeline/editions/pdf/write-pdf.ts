@@ -52,13 +52,10 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
       },
     )
     const sheetDir = themeSheetDir(input.brand)
-    // The same folders for every document of a build, so that its print page is reused.
-    const rendered = await renderPdf(
-      session,
-      serializeHtml(document.tree),
-      [...(sheetDir ? [sheetDir] : []), input.sourceDir, input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)],
-      limits,
-    )
+    const shared = [...(sheetDir ? [sheetDir] : []), input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)]
+    // Documents of one build share print pages whatever their source folders (see `PageAccess.shareKey`): they are one
+    // publisher's, and a page per folder would evaluate Paged.js again for every article in a folder of its own.
+    const rendered = await renderPdf(session, serializeHtml(document.tree), [input.sourceDir, ...shared], shared.join('\0'), limits)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,
