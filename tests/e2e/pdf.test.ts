@@ -16,6 +16,7 @@ import type { ArticleData } from '../../pipeline/common/article.ts'
 import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { writePdf, type PdfEdition, type PdfOptions } from '../../pipeline/editions/pdf/write-pdf.ts'
 import { printPage } from '../../pipeline/editions/pdf/print-page.ts'
+import { justifiedLines, pageWords, printMargin } from '../helpers/pdf-words.ts'
 import { compileGlossary } from '../../pipeline/glossary/matcher.ts'
 import { loadGlossary } from '../../pipeline/glossary/load.ts'
 import { parseSource } from '../../pipeline/source/parse-source.ts'
@@ -376,75 +377,24 @@ async function altWords(sourcePath: string): Promise<Set<string>> {
   return words
 }
 
-/** A word box of poppler's text layer (`pdftotext -bbox`), in points. */
-interface WordBox {
-  left: number
-  top: number
-  right: number
-  bottom: number
-  text: string
-}
-
-/** Page margins of `templates/print.css` (`@page { margin: 22mm 20mm 24mm 20mm }`), in points. */
-const margin = { top: (22 * 72) / 25.4, right: (20 * 72) / 25.4, bottom: (24 * 72) / 25.4, left: (20 * 72) / 25.4 }
-/** Characters with no space between them that make a long token (`breakLongTokens` in print-document.ts). */
-const longToken = 24
-
-const unescapeXml = (text: string): string =>
-  text.replace(/&(?:lt|gt|quot|apos|amp);/g, (entity) => ({ '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' })[entity] ?? entity)
-
 /**
- * How justified lines are spaced, from poppler's word boxes: words leaving the
- * text block (the page less its margins; running heads and page numbers, in
- * the margins, are not text-block words), and for each justified line (one
- * ending at the block's right edge) its widest word gap divided by the normal
- * gap (the median gap of lines that are not justified: last lines of
- * paragraphs), with whether it holds a long token (a word of 24 characters
- * or more) or opens or ends with a piece of one (12 or more with `/`, `?`,
- * `&`, `=` or an inner `.`), in body text. Gaps are measured in units of the
- * line's tallest word, so small print compares with its own spaces.
+ * How justified lines are spaced (`justifiedLines` of tests/helpers/pdf-words.ts),
+ * and the words leaving the text block sideways (the page less its margins;
+ * running heads and page numbers, in the margins, are not text-block words).
  */
 async function lineSpacing(pdf: Uint8Array): Promise<{ outside: string[]; justified: Array<{ ratio: number; text: string; long: boolean }> }> {
-  const layer = await tool('pdftotext', ['-bbox'], pdf)
+  const file = path.join(scratch, `spacing-${Math.random().toString(36).slice(2)}.pdf`)
+  await writeFile(file, pdf)
+  const pages = await pageWords(file)
   const outside: string[] = []
-  const natural: number[] = []
-  const lines: Array<{ gaps: number[]; text: string; long: boolean }> = []
-  for (const page of layer.split('<page ').slice(1)) {
-    const width = Number(/width="([\d.]+)"/.exec(page)?.[1])
-    const height = Number(/height="([\d.]+)"/.exec(page)?.[1])
-    const right = width - margin.right
-    const words: WordBox[] = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
-      .map((match) => ({ left: Number(match[1]), top: Number(match[2]), right: Number(match[3]), bottom: Number(match[4]), text: unescapeXml(match[5] ?? '') }))
-      .filter((word) => word.top > margin.top - 2 && word.bottom < height - margin.bottom + 2)
-    for (const word of words) if (word.left < margin.left - 1 || word.right > right + 1) outside.push(word.text)
-    // Words whose middles lie within a third of a line of each other are one line.
-    const rows: WordBox[][] = []
-    for (const word of [...words].sort((a, b) => a.bottom - b.bottom || a.left - b.left)) {
-      const row = rows.at(-1)
-      const first = row?.[0]
-      if (row && first && Math.abs(word.top + word.bottom - first.top - first.bottom) / 2 < (first.bottom - first.top) / 3) row.push(word)
-      else rows.push([word])
-    }
-    for (const row of rows) {
-      row.sort((a, b) => a.left - b.left)
-      const last = row.at(-1)
-      if (row.length < 2 || !last) continue
-      const size = Math.max(...row.map((word) => word.bottom - word.top))
-      const gaps = row.slice(1).map((word, index) => (word.left - (row[index] as WordBox).right) / size)
-      const text = row.map((word) => word.text).join(' ')
-      // A long token whole, or a piece of one broken at the line's start or end.
-      // Only in body text: code is set smaller, and a line of short code spans (art-of-command-line's
-      // `${var%suffix}`) is stretched by their number, not by a long token.
-      const bare = (word: WordBox | undefined): string => (word && word.bottom - word.top > size * 0.95 ? word.text.replaceAll('\u00AD', '') : '')
-      const piece = (word: WordBox | undefined): boolean => bare(word).length >= 12 && /[/?&=]|\.[^\s.]/.test(bare(word))
-      const long = row.some((word) => bare(word).length >= longToken) || piece(row[0]) || piece(last)
-      if (Math.abs(last.right - right) < 1) lines.push({ gaps, text, long })
-      else if (row.length >= 3) natural.push(...gaps)
+  for (const page of pages) {
+    const right = page.width - printMargin.right
+    for (const word of page.words) {
+      if (word.top <= printMargin.top - 2 || word.bottom >= page.height - printMargin.bottom + 2) continue
+      if (word.left < printMargin.left - 1 || word.right > right + 1) outside.push(word.text)
     }
   }
-  natural.sort((a, b) => a - b)
-  const normal = natural[Math.floor(natural.length / 2)] ?? Number.NaN
-  return { outside, justified: lines.map(({ gaps, text, long }) => ({ ratio: Math.max(...gaps) / normal, text, long })) }
+  return { outside, justified: justifiedLines(pages) }
 }
 
 /** A long URL, a long path in code and an unbreakable token, each in a justified paragraph. */
