@@ -16,7 +16,7 @@ import { messageSource } from '../common/rules.ts'
 import { inShard, type Shard } from './shard.ts'
 import { slugForFile } from '../common/slug.ts'
 import { collectSources, type SourceRef } from './collect-sources.ts'
-import { writeFileAtomic } from './write-atomic.ts'
+import { holdSignals, writeFileAtomic } from './write-atomic.ts'
 import { feedSentinels, writeFeeds } from './feeds/write-feeds.ts'
 import { openHashCache } from './hash-cache.ts'
 import type { WorkerPool } from './worker-pool.ts'
@@ -92,6 +92,16 @@ export interface BuildHooks {
  * One browser serves the whole build, started only if an edition needs it.
  */
 export async function build(options: RunOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
+  // An interrupted build stops between two steps, never inside a folder swap.
+  const release = holdSignals()
+  try {
+    return await buildAll(options, hooks)
+  } finally {
+    release()
+  }
+}
+
+async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildReport> {
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
   // A project file with errors: reported, and nothing is built or written.

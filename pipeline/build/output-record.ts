@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { readdir, rm, stat } from 'node:fs/promises'
+import { readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { ArticleMeta } from '../common/article.ts'
 import type { EditionName } from '../common/config.ts'
@@ -65,7 +65,20 @@ export async function readOutput(out: string): Promise<Map<string, OutputRecord 
   const found = new Map<string, OutputRecord | null>()
   await Promise.all(
     folders.map(async (folder) => {
-      if (folder.name.startsWith('.') && /\.(tmp|old)-\d+$/.test(folder.name)) {
+      const leftover = /^\.(.+)\.(tmp|old)-\d+$/.exec(folder.name)
+      if (leftover) {
+        const [, name = '', kind] = leftover
+        // A build killed between the two renames of a swap left the whole old folder retired: it goes back.
+        if (kind === 'old' && folder.isDirectory() && !existsSync(path.join(out, name))) {
+          const restored = await rename(path.join(out, folder.name), path.join(out, name)).then(
+            () => true,
+            () => false,
+          )
+          if (restored) {
+            found.set(name, readRecord(path.join(out, name)) ?? null)
+            return
+          }
+        }
         await rm(path.join(out, folder.name), { recursive: true, force: true })
         return
       }

@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs'
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { EditionFile } from '../editions/edition.ts'
@@ -24,11 +25,36 @@ export async function replaceFolder(target: string, files: readonly EditionFile[
     await copyFile(path.join(target, name), path.join(staging, name)).catch(() => undefined)
   }
   await rm(retired, { recursive: true, force: true })
-  await rename(target, retired).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error
-  })
-  await rename(staging, target)
+  // Both renames in one synchronous step: no signal handler, and so no exit
+  // under `holdSignals`, can come between them. A SIGKILL there leaves the old
+  // folder as `retired`, which the next build's `readOutput` puts back.
+  try {
+    renameSync(target, retired)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  renameSync(staging, target)
   await rm(retired, { recursive: true, force: true })
+}
+
+const heldSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/**
+ * Make SIGINT, SIGTERM and SIGHUP end the process only between two steps of
+ * JavaScript, never inside a folder swap, until the returned function is
+ * called. The default action (exit) is kept: the signal is raised again when
+ * no other listener (a browser session, `serve`) handles it.
+ */
+export function holdSignals(): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    release()
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+  }
+  const release = (): void => {
+    for (const signal of heldSignals) process.off(signal, onSignal)
+  }
+  for (const signal of heldSignals) process.on(signal, onSignal)
+  return release
 }
 
 /** Write one file by a temporary name and a rename. */
