@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { access, open, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
@@ -9,6 +10,7 @@ import type { BuildOptions } from '../common/config.ts'
 import { copyBrand, renderIndex } from './site-index.ts'
 import { type IndexEntry, readOutput } from './output-record.ts'
 import type { BrowserSession } from '../editions/browser.ts'
+import type { StartedChromium } from '../editions/chromium-process.ts'
 import type { LoadedGlossary } from '../glossary/load.ts'
 import { glossaryFor } from '../glossary/resolve.ts'
 import { builtInTemplatesDir } from '../common/project-root.ts'
@@ -107,6 +109,15 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   // A project file with errors: reported, and nothing is built or written.
   const { file: projectFile, project } = await readProject(options.project)
   if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
+  // One document to print: its page runs in the browser's own process, which starts in less time and memory.
+  const singleProcess = sources.length === 1
+  // A source never built before will need the browser: Chromium starts now, while the project,
+  // the sources and puppeteer load (a cached build starts it only if a PDF turns out stale).
+  let started: Promise<StartedChromium> | undefined
+  if (options.editions.includes('pdf') && !options.check && (options.force || sources.some((ref) => !existsSync(path.join(options.out, slugForFile(ref.path), 'entry.json'))))) {
+    started = import('../editions/chromium-process.ts').then(({ startChromium }) => startChromium({ singleProcess }))
+    started.catch(() => undefined)
+  }
   // The project's `templates` replace built-in ones of the same name.
   const templates = await projectTemplatesDir(project, options.templatesDir ?? templatesDir)
   const paper = options.paperChosen ? options.paper : (project.fields.pdf?.paper ?? options.paper)
@@ -130,8 +141,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   const browser = (): Promise<BrowserSession> => {
     // The first print page is made ready (Paged.js evaluated) while the source is still parsed.
     session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
-      // One document to print: its page runs in the browser's own process, which starts in less time and memory.
-      const launched = await launchBrowser({ jobs: options.jobs, singleProcess: sources.length === 1 })
+      const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(started ? { started } : {}) })
       launched.prewarm(printPage)
       return launched
     })
@@ -177,6 +187,8 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   } finally {
     if (pool) await (await pool).close()
     if (session) await (await session.catch(() => undefined))?.close()
+    // Started early for a PDF that, in the end, nothing asked for (every source failed first).
+    else (await started?.catch(() => undefined))?.kill()
     await hashes.save()
   }
   reportGlossaries(usedTerms, report, options.shard === undefined)

@@ -1,15 +1,19 @@
-import { constants } from 'node:fs'
-import { access, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
-import { rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { delimiter, join, resolve, sep } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer'
+import { realpath } from 'node:fs/promises'
+import { resolve, sep } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import puppeteer, { type Browser, type ConnectionTransport, type HTTPRequest, type Page } from 'puppeteer'
+import { browserInstallHint, type StartedChromium, startChromium } from './chromium-process.ts'
 
 /** Options of `launchBrowser`. */
 export interface BrowserOptions {
   /** Chromium to run; default: found by `findBrowser`. */
   executablePath?: string
+  /**
+   * A Chromium already started by `startChromium` (early, while the build's
+   * modules load) to connect to; default: started here from the options.
+   */
+  started?: Promise<StartedChromium>
   /** Pages open at once; default 2. */
   jobs?: number
   /** Time limit to start the browser, in ms; default 30 000. */
@@ -89,111 +93,76 @@ export interface BrowserSession {
   close(): Promise<void>
 }
 
-/** A Chromium found on this machine. */
-export interface BrowserExecutable {
-  path: string
-  /** puppeteer's headless mode: `'shell'` for chromium-headless-shell. */
-  headless: true | 'shell'
-}
-
-/**
- * chromium-headless-shell first: measured on Debian 12 (Chromium 156, 2 cores),
- * it starts in 56–75 ms against 245–335 ms for the full chromium. The files
- * under /usr/lib/chromium are the real binaries; /usr/bin holds shell wrappers
- * that start a second process (and Debian's chromium wrapper prints errors).
- */
-const knownPaths: BrowserExecutable[] = [
-  { path: '/usr/lib/chromium/chromium-headless-shell', headless: 'shell' },
-  { path: '/usr/lib/chromium/chromium', headless: true },
-]
-const commandNames: BrowserExecutable[] = [
-  { path: 'chromium-headless-shell', headless: 'shell' },
-  { path: 'chromium', headless: true },
-  { path: 'chromium-browser', headless: true },
-  { path: 'google-chrome', headless: true },
-  { path: 'google-chrome-stable', headless: true },
-]
-
-export const browserInstallHint = 'install Debian’s `chromium-headless-shell` package (`apt-get install chromium-headless-shell`), or set `PUPPETEER_EXECUTABLE_PATH`'
-
-/**
- * Find Chromium: `PUPPETEER_EXECUTABLE_PATH`, then chromium-headless-shell,
- * chromium, google-chrome (known Debian paths, then `PATH`).
- */
-export async function findBrowser(env: NodeJS.ProcessEnv = process.env): Promise<BrowserExecutable> {
-  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH
-  if (fromEnv) {
-    if (!(await isExecutable(fromEnv))) {
-      throw new Error(`Unexpected \`PUPPETEER_EXECUTABLE_PATH\` \`${fromEnv}\`, expected an executable Chromium`)
-    }
-    return { path: fromEnv, headless: fromEnv.includes('headless-shell') ? 'shell' : true }
-  }
-  for (const known of knownPaths) if (await isExecutable(known.path)) return known
-  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean)
-  for (const command of commandNames) {
-    for (const dir of dirs) {
-      const path = join(dir, command.path)
-      if (await isExecutable(path)) return { path, headless: command.headless }
-    }
-  }
-  throw new Error(`Unexpected missing browser, expected Chromium for the PDF edition: ${browserInstallHint}`)
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Flags for an offline, GPU-less run as root. */
-const launchArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-extensions',
-  '--disable-dev-shm-usage',
-  '--font-render-hinting=none',
-]
-
-const closeSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-
-/** Start one browser for a build. Close it with `session.close()`. */
+/** Start one browser for a build (or connect to one started early). Close it with `session.close()`. */
 export async function launchBrowser(options: BrowserOptions = {}): Promise<BrowserSession> {
-  const executable: BrowserExecutable = options.executablePath
-    ? { path: options.executablePath, headless: options.executablePath.includes('headless-shell') ? 'shell' : true }
-    : await findBrowser()
   const jobs = Math.max(1, Math.floor(options.jobs ?? 2))
-  const userDataDir = await mkdtemp(join(tmpdir(), 'offprint-chromium-'))
+  const started = await (options.started ?? startChromium(options))
+  const timeoutMs = options.launchTimeoutMs ?? 30_000
   let browser: Browser
   try {
-    browser = await puppeteer.launch({
-      executablePath: executable.path,
-      headless: executable.headless,
-      userDataDir,
-      args: options.singleProcess ? [...launchArgs, '--single-process', '--no-zygote'] : launchArgs,
-      timeout: options.launchTimeoutMs ?? 30_000,
-      // The session closes the browser itself, on signals too.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    })
+    browser = await withTimeout(
+      puppeteer.connect({ transport: new PipeTransport(started.input, started.output), defaultViewport: { width: 800, height: 600 }, protocolTimeout: 180_000 }),
+      timeoutMs,
+      'starting Chromium',
+    )
   } catch (error) {
-    await rm(userDataDir, { recursive: true, force: true })
-    throw new Error(`Unexpected failure to start \`${executable.path}\`, expected a running Chromium: ${browserInstallHint}`, { cause: error })
+    started.kill()
+    const printed = started.stderr()
+    throw new Error(
+      `Unexpected failure to start \`${started.executable.path}\`, expected a running Chromium${printed ? ` (it printed: ${printed.split('\n').slice(-3).join(' ⏎ ')})` : ''}: ${browserInstallHint}`,
+      { cause: error },
+    )
   }
   try {
-    return await createSession(browser, executable.path, userDataDir, jobs)
+    return await createSession(browser, started, jobs)
   } catch (error) {
-    browser.process()?.kill('SIGKILL')
-    await rm(userDataDir, { recursive: true, force: true })
+    started.kill()
     throw error
+  }
+}
+
+/**
+ * puppeteer's connection over Chromium's DevTools pipe (`--remote-debugging-pipe`):
+ * messages are JSON, each ended by a NUL byte.
+ */
+class PipeTransport implements ConnectionTransport {
+  onmessage?: (message: string) => void
+  onclose?: () => void
+  #input: Writable
+  #pending: Buffer[] = []
+  #closed = false
+
+  constructor(input: Writable, output: Readable) {
+    this.#input = input
+    output.on('data', (chunk: Buffer) => this.#receive(chunk))
+    output.on('close', () => this.#end())
+  }
+
+  send(message: string): void {
+    if (this.#closed) return
+    this.#input.write(message)
+    this.#input.write('\0')
+  }
+
+  close(): void {
+    this.#end()
+  }
+
+  #receive(chunk: Buffer): void {
+    let from = 0
+    for (let end = chunk.indexOf(0); end >= 0; end = chunk.indexOf(0, from)) {
+      const message = Buffer.concat([...this.#pending, chunk.subarray(from, end)]).toString('utf8')
+      this.#pending = []
+      from = end + 1
+      this.onmessage?.(message)
+    }
+    if (from < chunk.length) this.#pending.push(chunk.subarray(from))
+  }
+
+  #end(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.onclose?.()
   }
 }
 
@@ -218,35 +187,17 @@ interface IdlePage {
   page: Promise<KeptPage | undefined>
 }
 
-async function createSession(browser: Browser, executablePath: string, userDataDir: string, jobs: number): Promise<BrowserSession> {
+async function createSession(browser: Browser, started: StartedChromium, jobs: number): Promise<BrowserSession> {
   const version = await browser.version()
   const waiting: Array<() => void> = []
   let open = 0
   let closed: Promise<void> | undefined
-  // A kept page starts on this blank document: a `file:` page may read local files, `about:blank` may not.
-  const pagesDir = await realpath(await mkdtemp(join(userDataDir, 'pages-')))
-  const blankUrl = pathToFileURL(join(pagesDir, 'blank.html')).href
-  await writeFile(join(pagesDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><title></title>')
+  const { pagesDir, blankUrl } = started
   const idle = new Map<string, IdlePage[]>()
   // Every document asks for the same font files: each path is resolved once per session.
   const realPaths = new Map<string, Promise<string>>()
-
-  const killNow = (): void => {
-    browser.process()?.kill('SIGKILL')
-    rmSync(userDataDir, { recursive: true, force: true })
-  }
-  const onSignal = (signal: NodeJS.Signals): void => {
-    removeHandlers()
-    killNow()
-    // Let the default action (exit) happen when nobody else listens.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-  }
-  const removeHandlers = (): void => {
-    for (const signal of closeSignals) process.off(signal, onSignal)
-    process.off('exit', killNow)
-  }
-  for (const signal of closeSignals) process.on(signal, onSignal)
-  process.on('exit', killNow)
+  // Chromium's first tab, already on the blank page: the first kept page starts from it.
+  let firstTab: Page | undefined = (await browser.pages())[0]
 
   const acquire = async (): Promise<void> => {
     if (open < jobs) {
@@ -264,8 +215,8 @@ async function createSession(browser: Browser, executablePath: string, userDataD
   const rootsOf = (access: PageAccess): Promise<string[]> => Promise.all(access.allow.map((folder) => realpath(resolve(folder)).catch(() => resolve(folder))))
 
   /** A new page, JavaScript off, every request checked against the gate's roots. */
-  const openPage = async (gate: PageGate): Promise<Page> => {
-    const page = await browser.newPage()
+  const openPage = async (gate: PageGate, tab?: Page): Promise<Page> => {
+    const page = tab ?? (await browser.newPage())
     try {
       await page.setJavaScriptEnabled(false)
       page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
@@ -280,8 +231,11 @@ async function createSession(browser: Browser, executablePath: string, userDataD
 
   const makeKept = async (kind: KeptPageKind): Promise<KeptPage> => {
     const gate: PageGate = { roots: [pagesDir], blocked: [] }
-    const page = await openPage(gate)
+    const tab = firstTab
+    firstTab = undefined
+    const page = await openPage(gate, tab)
     try {
+      // Also for the first tab, already there: the interception holds only from a navigation made after it is on.
       await page.goto(blankUrl, { waitUntil: 'load' })
       await kind.prepare(page)
       return { page, gate, used: 0 }
@@ -313,9 +267,9 @@ async function createSession(browser: Browser, executablePath: string, userDataD
   }
 
   return {
-    executablePath,
+    executablePath: started.executable.path,
     version,
-    pid: browser.process()?.pid,
+    pid: started.process.pid,
     async withPage(access, fn) {
       if (closed) throw new Error('Unexpected use of a closed browser session, expected an open one')
       const gate: PageGate = { roots: await rootsOf(access), blocked: [] }
@@ -364,7 +318,6 @@ async function createSession(browser: Browser, executablePath: string, userDataD
     },
     close() {
       closed ??= (async () => {
-        removeHandlers()
         try {
           // A page still being prepared is let finish first: closing the browser under a pending
           // navigation leaves puppeteer's 30 s navigation timer holding the process open.
@@ -372,7 +325,7 @@ async function createSession(browser: Browser, executablePath: string, userDataD
           await Promise.race([Promise.all(kept), new Promise((done) => setTimeout(done, 5_000).unref())])
           await Promise.race([browser.close(), new Promise((done) => setTimeout(done, 5_000).unref())])
         } finally {
-          killNow()
+          started.kill()
         }
       })()
       return closed

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { findBrowser } from '../../pipeline/editions/browser.ts'
+import { findBrowser } from '../../pipeline/editions/chromium-process.ts'
 import type { Command } from './commands.ts'
 
 export const mdToPdfVersion = '5.2.5'

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { once } from 'node:events'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -7,6 +9,7 @@ import { promisify } from 'node:util'
 import type { Page } from 'puppeteer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
+import { puppeteerArgs, startChromium } from '../../pipeline/editions/chromium-process.ts'
 
 /**
  * Kept pages in the real Chromium: prepared once and reused, each document
@@ -141,5 +144,42 @@ describe('kept pages', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 120_000 })
     // Nothing is left to do after close: the process ends at once (it waited 30 s for puppeteer's navigation timer).
     expect(Number(stdout)).toBeLessThan(10_000)
+  })
+})
+
+describe('starting Chromium', () => {
+  it('gives Chromium the flags puppeteer.launch would, ours besides', async () => {
+    const { default: puppeteer } = await import('puppeteer')
+    const theirs = puppeteer.defaultArgs({ headless: 'shell', userDataDir: '/profile' }).filter((arg) => arg !== '--user-data-dir=/profile' && arg !== 'about:blank')
+    expect([...puppeteerArgs]).toEqual(theirs)
+  })
+
+  it('connects to a Chromium started ahead, whose first tab becomes the first kept page', async () => {
+    const started = startChromium({ singleProcess: true })
+    const early = await launchBrowser({ jobs: 1, started })
+    try {
+      const kind = countingKind('first-tab')
+      const seen = await early.withKeptPage(kind, { allow: [first] }, async (page, context) => ({
+        inside: (await showImage(page, path.join(first, 'dot.svg'))).width,
+        outside: (await showImage(page, path.join(second, 'dot.svg'))).width,
+        blocked: [...context.blocked],
+      }))
+      // The first tab checks requests as any page does (it did not, before a navigation of its own).
+      expect(seen).toEqual({ inside: 7, outside: 0, blocked: [pathToFileURL(path.join(second, 'dot.svg')).href] })
+      // No second tab was opened for it.
+      expect(await early.withPage({ allow: [] }, async (page) => (await page.browser().pages()).length)).toBe(2)
+    } finally {
+      await early.close()
+    }
+    const { userDataDir, process: child } = await started
+    expect(existsSync(userDataDir)).toBe(false)
+    // The process ends (the test's time limit fails it otherwise).
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit')
+  })
+
+  it('says which Chromium failed to start, and leaves no profile behind', async () => {
+    const started = startChromium({ executablePath: '/bin/false' })
+    await expect(launchBrowser({ started, launchTimeoutMs: 10_000 })).rejects.toThrow(/Unexpected failure to start `\/bin\/false`, expected a running Chromium/)
+    expect(existsSync((await started).userDataDir)).toBe(false)
   })
 })

@@ -4,7 +4,7 @@ import { access, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Page, SerializedAXNode } from 'puppeteer'
-import { findBrowser } from '../../pipeline/editions/browser.ts'
+import { findBrowser } from '../../pipeline/editions/chromium-process.ts'
 import { projectRoot } from './corpus.ts'
 
 /** axe-core's rule sets we hold every page to: WCAG 2.0–2.2 A and AA, and axe's best practices. */
