@@ -14,8 +14,10 @@ export interface PeerRun {
   seconds: number
   /** CPU seconds of every process the run started, and their descendants. */
   cpu: number
-  /** Peak resident memory of all of them at once, in bytes. */
+  /** Peak resident memory of all of them at once, in bytes (sum of RSS). */
   peak: number
+  /** The same as the sum of proportional set sizes. */
+  peakPss: number
   /** Commands that failed (exit code other than 0, or killed). */
   failed: number
   /** The first failure: its command and the end of its error output. */
@@ -70,6 +72,6 @@ export async function runUnits(units: readonly (readonly Command[])[], jobs: num
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, units.length)) }, worker))
   const seconds = (performance.now() - started) / 1000
-  const { peak, cpu } = monitor.stop()
-  return { seconds, cpu, peak, failed, ...(firstFailure ? { firstFailure } : {}) }
+  const { peak, peakPss, cpu } = monitor.stop()
+  return { seconds, cpu, peak, peakPss, failed, ...(firstFailure ? { firstFailure } : {}) }
 }

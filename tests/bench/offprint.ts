@@ -64,7 +64,7 @@ export async function buildOnce(source: string, out: string, editions: string, c
   await rm(report, { force: true })
   if (run.timedOut) problem = `killed after ${config.timeout} s (--timeout)`
   else if (run.code !== 0) problem = `exit ${run.code ?? run.signal}: ${run.stderr.trim().split('\n').slice(0, 3).join(' ⏎ ').slice(0, 300)}`
-  return { seconds: run.seconds, cpu: run.cpu, peak: run.peak, statuses, code: run.code, ...(problem ? { problem } : {}) }
+  return { seconds: run.seconds, cpu: run.cpu, peak: run.peak, peakPss: run.peakPss, statuses, code: run.code, ...(problem ? { problem } : {}) }
 }
 
 /** Whether the CLI in `code` runs the compiled bundle, as `make` leaves it, or the TypeScript through tsx (slower to start). */

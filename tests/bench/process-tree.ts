@@ -77,6 +77,24 @@ function rss(pids: readonly number[]): number {
 }
 
 /**
+ * The proportional set size of `pids`, in bytes: each process's own pages,
+ * plus its share of the pages it maps with others (Chromium's processes map
+ * one 250 MB binary, each counted whole by RSS). `/proc/<pid>/smaps_rollup`.
+ */
+function pss(pids: readonly number[]): number {
+  let total = 0
+  for (const pid of pids) {
+    try {
+      const line = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+      total += Number(line?.[1] ?? 0) * 1024
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return total
+}
+
+/**
  * CPU seconds (user + system) of this process's children that have ended and
  * been waited for, with everything they waited for in turn (`cutime` +
  * `cstime` of `/proc/self/stat`).
@@ -88,8 +106,10 @@ function reapedChildrenCpu(): number {
 
 /** What `watchPeak` saw. */
 export interface TreeUsage {
-  /** The highest sum of resident memory seen at once, in bytes. */
+  /** The highest sum of resident memory seen at once, in bytes: an upper bound, shared pages counted once per process. */
   peak: number
+  /** The highest sum of proportional set sizes seen at once, in bytes: shared pages divided among the processes that share them. */
+  peakPss: number
   /**
    * CPU seconds of the whole tree, Chromium's helpers included. The kernel
    * counts a process's CPU into its parent's when the parent waits for it, so
@@ -112,6 +132,7 @@ export interface TreeUsage {
  */
 export function watchPeak(root: number, options: { withRoot: boolean; interval: number }): { stop: () => TreeUsage } {
   let peak = 0
+  let peakPss = 0
   /** Every process seen in the tree, by pid and start time: its CPU as last polled, and whether it was seen adopted outside. */
   const seen = new Map<string, { own: number; children: number; orphan: boolean }>()
   const reapedAtStart = reapedChildrenCpu()
@@ -130,6 +151,7 @@ export function watchPeak(root: number, options: { withRoot: boolean; interval: 
       }
     }
     peak = Math.max(peak, rss(pids))
+    peakPss = Math.max(peakPss, pss(pids))
   }
   sample()
   const timer = setInterval(sample, options.interval)
@@ -144,7 +166,7 @@ export function watchPeak(root: number, options: { withRoot: boolean; interval: 
         if (entry.orphan) orphans += entry.own + entry.children
       }
       const reaped = reapedChildrenCpu() - reapedAtStart
-      return { peak, cpu: Math.max(polled / ticksPerSecond, reaped + orphans / ticksPerSecond) }
+      return { peak, peakPss, cpu: Math.max(polled / ticksPerSecond, reaped + orphans / ticksPerSecond) }
     },
   }
 }
@@ -154,8 +176,10 @@ export interface Measured {
   code: number | null
   signal: NodeJS.Signals | null
   seconds: number
-  /** Peak resident memory of the child and every process below it, in bytes. */
+  /** Peak resident memory of the child and every process below it, in bytes (sum of RSS). */
   peak: number
+  /** The same, as the sum of proportional set sizes. */
+  peakPss: number
   /** CPU seconds of the child and every process below it (see `TreeUsage`). */
   cpu: number
   stderr: string
@@ -200,8 +224,8 @@ export function measure(command: string, args: readonly string[], options: { cwd
       // The peak is taken before the exit is reported: the tree is gone by now.
       const seconds = (performance.now() - started) / 1000
       // Polled before the exit is reported (the tree is gone by now); the child is already waited for, so its CPU is counted.
-      const { peak, cpu } = monitor.stop()
-      resolve({ code, signal, seconds, peak, cpu, stderr, timedOut })
+      const { peak, peakPss, cpu } = monitor.stop()
+      resolve({ code, signal, seconds, peak, peakPss, cpu, stderr, timedOut })
     })
   })
 }

@@ -5,8 +5,10 @@ export interface Phase {
   seconds: number
   /** CPU seconds of the CLI's whole process tree, Chromium included. */
   cpu: number
-  /** Peak resident memory of the CLI's whole process tree, in bytes. */
+  /** Peak resident memory of the CLI's whole process tree, in bytes (sum of RSS: an upper bound). */
   peak: number
+  /** The same as the sum of proportional set sizes (shared pages divided among their processes). */
+  peakPss: number
   /** Sources per status, from the `--json` report. */
   statuses: Record<string, number>
   code: number | null
