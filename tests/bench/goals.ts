@@ -309,7 +309,9 @@ export async function scaleRow(context: GoalContext): Promise<GoalResult> {
   const label = `${n} articles, all three`
   await rm(out, { recursive: true, force: true })
   const cold = await buildOnce(set.source, out, all, context.config)
-  context.say(`${label} cold: ${cold.seconds.toFixed(1)} s, CPU ${cold.cpu.toFixed(0)} s, ${megabytes(cold.peakPss)} MB PSS, ${megabytes(cold.peak)} MB RSS${cold.problem ? ` — ${cold.problem}` : ''}`)
+  context.say(
+    `${label} cold: ${cold.seconds.toFixed(1)} s, CPU ${cold.cpu.toFixed(0)} s, ${megabytes(cold.peakPss)} MB PSS, ${megabytes(cold.peak)} MB RSS${cold.problem ? ` — ${cold.problem}` : ''}`,
+  )
   const noop = await buildOnce(set.source, out, all, context.config)
   context.say(`${label} no-op: ${noop.seconds.toFixed(2)} s, ${megabytes(noop.peak)} MB${noop.problem ? ` — ${noop.problem}` : ''}`)
   const outputs = await describeOutputs(await offprintOutputs(out))
