@@ -16,6 +16,7 @@ import { editionFiles, freshEditions, type IndexEntry, type OutputRecord, readRe
 import type { ParseRequest, Parsed } from './parse-stage.ts'
 import { type EditionContext, epubOutlived, settleFreshness, writeEditions } from './write-editions.ts'
 import { replaceFolder } from './write-atomic.ts'
+import { isInsideFolder } from '../common/inside-folder.ts'
 
 /** What one source needs from the build around it. */
 export interface SourceJob {
@@ -164,7 +165,7 @@ async function keysOf(job: SourceJob, sourceDir: string, inputs: readonly string
   const hashInside = async (file: string): Promise<string> => {
     const real = realPath(file)
     if (!real) return 'missing'
-    if (!real.startsWith(realDir + path.sep)) return 'outside'
+    if (!isInsideFolder(real, realDir)) return 'outside'
     return (await job.hashes.hashOf(real)) ?? 'missing'
   }
   const source = await hashInside(job.sourcePath)

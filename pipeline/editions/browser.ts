@@ -1,9 +1,10 @@
 import { realpath } from 'node:fs/promises'
-import { resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import puppeteer, { type Browser, type ConnectionTransport, type HTTPRequest, type Page } from 'puppeteer'
 import { browserInstallHint, type StartedChromium, startChromium } from './chromium-process.ts'
+import { isInsideFolder } from '../common/inside-folder.ts'
 
 /** Options of `launchBrowser`. */
 export interface BrowserOptions {
@@ -348,7 +349,7 @@ async function filterRequest(request: HTTPRequest, roots: readonly string[], blo
         realPaths.set(file, real)
       }
       const path = await real
-      allowed = roots.some((root) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))
+      allowed = roots.some((root) => path === root || isInsideFolder(path, root))
     } catch {
       allowed = false
     }

@@ -8,6 +8,7 @@ import type { ArticleData } from '../common/article.ts'
 import { imagePlaceholder } from '../common/image-placeholder.ts'
 import { messageSource, type RuleId } from '../common/rules.ts'
 import { imageProblem } from './image-check.ts'
+import { isInsideFolder } from '../common/inside-folder.ts'
 
 interface Refusal {
   problem: string
@@ -53,7 +54,7 @@ async function check(source: string, realDir: string): Promise<Refusal | undefin
   } catch {
     return { problem: 'does not exist', expected: 'an image file in the source folder', ruleId: 'image-missing' }
   }
-  if (!real.startsWith(realDir + path.sep)) return { problem: 'leads outside the source folder', expected: 'an image file in the source folder', ruleId: 'link-outside' }
+  if (!isInsideFolder(real, realDir)) return { problem: 'leads outside the source folder', expected: 'an image file in the source folder', ruleId: 'link-outside' }
   const problem = imageProblem(await readFile(real), source)
   if (problem) return { problem, expected: 'a whole PNG, JPEG, GIF or WebP, or an SVG without scripts, entities or outside references', ruleId: 'image-invalid' }
   return undefined

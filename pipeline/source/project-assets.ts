@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { imageProblem, mediaTypeOf } from './image-check.ts'
 import type { fontFaces } from './project-schema.ts'
+import { isInsideFolder } from '../common/inside-folder.ts'
 
 /** The site's logo, checked: a PNG, JPEG or SVG inside the project. */
 export interface BrandLogo {
@@ -52,7 +53,7 @@ export function insideProject(folder: string, named: string, kind: 'file' | 'fol
   } catch {
     return { reason: 'that does not exist' }
   }
-  if (!real.startsWith(realFolder + path.sep)) return { reason: 'outside the project' }
+  if (!isInsideFolder(real, realFolder)) return { reason: 'outside the project' }
   const stats = statSync(real)
   if (kind === 'file' ? !stats.isFile() : !stats.isDirectory()) return { reason: `that is not a ${kind}` }
   return real

@@ -10,6 +10,7 @@ import { guessLang } from './guess-lang.ts'
 import { messageSource, type RuleId } from '../common/rules.ts'
 import { slugForFile } from '../common/slug.ts'
 import { report } from '../common/yaml-source.ts'
+import { isInsideFolder } from '../common/inside-folder.ts'
 
 /**
  * Read a Markdown source: decode strictly, find and validate front matter,
@@ -111,7 +112,7 @@ async function openSource(sourcePath: string): Promise<{ bytes: Uint8Array } | {
     if ((await lstat(sourcePath)).isSymbolicLink()) {
       real = await realpath(sourcePath)
       const folder = await realpath(path.dirname(sourcePath))
-      if (!real.startsWith(folder + path.sep)) {
+      if (!isInsideFolder(real, folder)) {
         return {
           reason: `Unexpected symbolic link \`${name}\` to a file outside its folder, expected a Markdown file in the source folder; it is not read`,
           ruleId: 'source-unreadable',
