@@ -230,6 +230,36 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it('loads its fonts once per print page, not per document', async () => {
+    const own = await launchBrowser({ jobs: 1 })
+    const prepare = printPage.prepare
+    const fonts: string[][] = []
+    printPage.prepare = (page) => {
+      page.on('request', (request) => {
+        if (/\.(?:woff2?|css)$/.test(request.url())) fonts.at(-1)?.push(request.url())
+      })
+      return prepare(page)
+    }
+    try {
+      fonts.push([])
+      const first = await buildPdf(articlePath, {}, own)
+      const later: Built[] = []
+      for (let count = 0; count < 3; count++) {
+        fonts.push([])
+        later.push(await buildPdf(articlePath, {}, own))
+      }
+      // Every face the page's sheets declare, once (Paged.js loads them all before layout); none for the next documents.
+      expect(fonts[0]?.length).toBeGreaterThanOrEqual(6)
+      expect(new Set(fonts[0]).size).toBe(fonts[0]?.length)
+      expect(fonts.slice(1)).toEqual([[], [], []])
+      for (const next of later) expect(Buffer.compare(Buffer.from(next.pdf), Buffer.from(first.pdf))).toBe(0)
+      expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
+    } finally {
+      printPage.prepare = prepare
+      await own.close()
+    }
+  })
+
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Brand } from '../../source/project-assets.ts'
-import { fontFaceCss, logoCss } from '../brand.ts'
+import { fontFaceCss } from '../brand.ts'
 
 /** Folders of the packages the print page reads: the paging script and the fonts. */
 export function packageDirs(): { pagedjs: string; fonts: string[] } {
@@ -19,45 +17,35 @@ export function packageDirs(): { pagedjs: string; fonts: string[] } {
 /** The families `templates/print.css` sets, which the theme's fonts replace in the PDF. */
 const printFamilies = { body: 'Noto Serif', mono: 'Noto Sans Mono' } as const
 
+/** A sheet of `@font-face` rules for the print page: its text and the URL its relative URLs resolve against. */
+export interface FontSheet {
+  href: string
+  css: string
+}
+
+/** The @fontsource sheets of the print fonts: Noto Serif regular, italic, bold, bold italic; Noto Sans Mono regular, bold. */
+const fontFiles = { body: ['400.css', '400-italic.css', '700.css', '700-italic.css'], mono: ['400.css', '700.css'] } as const
+
 /**
- * The print page's font sheets: Noto Serif regular, italic, bold, bold italic
- * and Noto Sans Mono regular and bold (@fontsource); where the project names
- * its own fonts (`theme.fonts`), a sheet declares them under those
- * families' names instead, so that every rule of `print.css` (text, margin
- * boxes, code) uses them. The same sheet sizes the logo. It is written into a
- * folder named by its content (`themeSheetDir`), the same for every document
- * of a theme, so that the print page a document leaves serves the next one
- * (a kept page only serves documents allowed the same folders).
+ * The print page's font sheets: the @fontsource ones (`fontFiles`); where the
+ * project names its own fonts (`theme.fonts`), a sheet declares them under
+ * those families' names instead, so that every rule of `print.css` (text,
+ * margin boxes, code) uses them. The print page keeps them for its documents
+ * (`print-page.ts`), so that its fonts are loaded once, not per document.
  */
-export async function fontSheetUrls(fontDirs: readonly string[], brand?: Brand): Promise<string[]> {
+export async function fontSheets(fontDirs: readonly string[], brand?: Brand): Promise<FontSheet[]> {
   const [serif, mono] = fontDirs
   if (!serif || !mono) return []
-  const sheets = [
-    ...(brand?.fonts?.body ? [] : ['400.css', '400-italic.css', '700.css', '700-italic.css'].map((file) => join(serif, file))),
-    ...(brand?.fonts?.mono ? [] : ['400.css', '700.css'].map((file) => join(mono, file))),
-  ]
-  const own = themeSheet(brand)
-  const dir = themeSheetDir(brand)
-  if (dir !== undefined) {
-    const sheet = join(dir, 'theme-fonts.css')
-    await mkdir(dir, { recursive: true })
-    // Written whole and renamed: a build beside this one may read the same sheet.
-    const partial = `${sheet}.${process.pid}.${Math.random().toString(36).slice(2)}`
-    await writeFile(partial, own)
-    await rename(partial, sheet)
-    sheets.push(sheet)
-  }
-  return sheets.map((path) => pathToFileURL(path).href)
+  const files = [...(brand?.fonts?.body ? [] : fontFiles.body.map((file) => join(serif, file))), ...(brand?.fonts?.mono ? [] : fontFiles.mono.map((file) => join(mono, file)))]
+  const sheets = await Promise.all(files.map(async (file) => ({ href: pathToFileURL(file).href, css: await readFile(file, 'utf8') })))
+  // The theme's rules name their files by absolute URL: no base needed.
+  const own = fontFaceCss(brand, (_name, path) => pathToFileURL(path).href, printFamilies)
+  return own === '' ? sheets : [...sheets, { href: 'about:blank', css: own }]
 }
 
-/** The folder of the theme's print sheet, named by its content; none without theme fonts or logo. */
-export function themeSheetDir(brand: Brand | undefined): string | undefined {
-  const own = themeSheet(brand)
-  return own === '' ? undefined : join(tmpdir(), `offprint-print-theme-${createHash('sha256').update(own).digest('hex').slice(0, 16)}`)
-}
-
-function themeSheet(brand: Brand | undefined): string {
-  return `${fontFaceCss(brand, (_name, path) => pathToFileURL(path).href, printFamilies)}${brand?.logo ? logoCss : ''}`
+/** The sheets every print page prepares before its first document: the @fontsource ones. */
+export function defaultFontSheets(): Promise<FontSheet[]> {
+  return fontSheets(packageDirs().fonts)
 }
 
 /** Folders of the brand's files the print page reads (the logo, the fonts). */

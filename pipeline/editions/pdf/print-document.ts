@@ -6,6 +6,7 @@ import { SKIP, visit } from 'unist-util-visit'
 import type { ArticleMeta } from '../../common/article.ts'
 import { uiStrings } from '../../common/strings.ts'
 import type { EditionInput, EditionWarning } from '../edition.ts'
+import { logoCss } from '../brand.ts'
 import { titleBlock } from '../title-block.ts'
 import { removeUnsafe } from '../unsafe-markup.ts'
 import { markTermUses } from './term-pages.ts'
@@ -19,8 +20,6 @@ export interface PrintDocumentOptions {
   paper: ArticleMeta['paper']
   /** Text of `templates/print.css`. */
   printCss: string
-  /** `file://` URLs of the @font-face sheets (left to Chromium, not to Paged.js). */
-  fontSheets: readonly string[]
   /** Insert soft hyphens from TeX patterns; default true. */
   hyphenate?: boolean
 }
@@ -66,7 +65,8 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
       h('meta', { charSet: 'utf-8' }),
       h('meta', { httpEquiv: 'Content-Security-Policy', content: contentSecurityPolicy }),
       h('title', meta.title),
-      ...options.fontSheets.map((href) => h('link', { rel: 'stylesheet', href, dataPagedjsIgnore: '' })),
+      // The logo's size, left to Chromium (not to Paged.js). The fonts are the print page's own (`print-page.ts`).
+      ...(input.brand?.logo ? [h('style', { dataPagedjsIgnore: '' }, logoCss)] : []),
       h('style', options.printCss),
       h('style', `@page { size: ${options.paper === 'Letter' ? 'letter' : 'A4'}; }`),
     ]),

@@ -3,7 +3,8 @@ import { type BrowserSession, withTimeout } from '../browser.ts'
 import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
 import { findPageStarts, pageStartQuery } from './page-starts.ts'
-import { printPage, reseed } from './print-page.ts'
+import type { FontSheet } from './print-assets.ts'
+import { printPage, reseed, useFontSheets } from './print-page.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -34,8 +35,15 @@ const runPaged = `(async () => {
   return flow.total
 })()`
 
-/** Lay out the print document `html` with Paged.js in a print page of `session`, and print it. */
-export async function renderPdf(session: BrowserSession, html: string, allow: readonly string[], shareKey: string, limits: RenderLimits): Promise<RenderResult> {
+/** Lay out the print document `html` in `fonts` with Paged.js in a print page of `session`, and print it. */
+export async function renderPdf(
+  session: BrowserSession,
+  html: string,
+  fonts: readonly FontSheet[],
+  allow: readonly string[],
+  shareKey: string,
+  limits: RenderLimits,
+): Promise<RenderResult> {
   return session.withKeptPage(printPage, { allow, shareKey, navigationTimeoutMs: limits.navigationTimeoutMs }, async (page, context) => {
     const errors: string[] = []
     const onError = (error: unknown): void => {
@@ -44,7 +52,11 @@ export async function renderPdf(session: BrowserSession, html: string, allow: re
     page.on('pageerror', onError)
     try {
       await page.evaluate(reseed)
-      await withTimeout(page.evaluate(writeDocument, html), limits.navigationTimeoutMs, 'loading the print document, its fonts and images')
+      const loaded = (async () => {
+        await page.evaluate(useFontSheets, fonts, true)
+        await page.evaluate(writeDocument, html)
+      })()
+      await withTimeout(loaded, limits.navigationTimeoutMs, 'loading the print document, its fonts and images')
       const pages = await withTimeout(layout(page), limits.layoutTimeoutMs, 'laying out pages with Paged.js').catch((error: unknown) => {
         throw new Error(`Unexpected failure of Paged.js${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`, { cause: error })
       })

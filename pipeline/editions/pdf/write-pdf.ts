@@ -6,7 +6,7 @@ import { addPdfMetadata } from './tagging/metadata.ts'
 import { keyBlocks } from '../block-keys.ts'
 import type { PageStart } from '../edition.ts'
 import { defaultRenderLimits, renderPdf, type RenderLimits } from './render.ts'
-import { brandDirs, fontSheetUrls, packageDirs, themeSheetDir } from './print-assets.ts'
+import { brandDirs, fontSheets, packageDirs } from './print-assets.ts'
 import { serializeHtml } from '../serialize-html.ts'
 import { editionStylesheet } from '../stylesheet.ts'
 
@@ -47,15 +47,14 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
       {
         paper: options.paper ?? article.meta.paper,
         printCss,
-        fontSheets: await fontSheetUrls(dirs.fonts, input.brand),
         hyphenate: options.hyphenate ?? true,
       },
     )
-    const sheetDir = themeSheetDir(input.brand)
-    const shared = [...(sheetDir ? [sheetDir] : []), input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)]
+    const fonts = await fontSheets(dirs.fonts, input.brand)
+    const shared = [input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)]
     // Documents of one build share print pages whatever their source folders (see `PageAccess.shareKey`): they are one
     // publisher's, and a page per folder would evaluate Paged.js again for every article in a folder of its own.
-    const rendered = await renderPdf(session, serializeHtml(document.tree), [input.sourceDir, ...shared], shared.join('\0'), limits)
+    const rendered = await renderPdf(session, serializeHtml(document.tree), fonts, [input.sourceDir, ...shared], shared.join('\0'), limits)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,

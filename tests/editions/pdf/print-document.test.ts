@@ -17,7 +17,7 @@ function printPage(html: string): Root {
   }
   const tree = fromHtml(html, { fragment: true })
   const input = { tree, article, sourcePath: '/src/doc.md', sourceDir: '/src', templatesDir: '/templates', epoch: 0 }
-  return buildPrintDocument(input, { paper: 'A4', printCss: '', fontSheets: [], hyphenate: false }).tree
+  return buildPrintDocument(input, { paper: 'A4', printCss: '', hyphenate: false }).tree
 }
 
 describe('buildPrintDocument', () => {
