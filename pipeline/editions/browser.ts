@@ -65,6 +65,8 @@ export interface KeptPageKind {
    * JavaScript off and only the session's own folder readable.
    */
   prepare(page: Page): Promise<void>
+  /** Folders the page may read while it is prepared (fonts, say), besides the session's own; default none. */
+  prepareAllows?(): readonly string[]
   /** Documents a page serves before it is replaced, which bounds what it accumulates; default 40. */
   uses?: number
 }
@@ -231,7 +233,7 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
   }
 
   const makeKept = async (kind: KeptPageKind): Promise<KeptPage> => {
-    const gate: PageGate = { roots: [pagesDir], blocked: [] }
+    const gate: PageGate = { roots: [pagesDir, ...(await rootsOf({ allow: kind.prepareAllows?.() ?? [] }))], blocked: [] }
     const tab = firstTab
     firstTab = undefined
     const page = await openPage(gate, tab)

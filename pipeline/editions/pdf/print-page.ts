@@ -41,7 +41,7 @@ function pagedScript(): Promise<string> {
  * built the first time it is asked for, its relative URLs resolved against
  * its `href` through a `<base>` (which works only in a document whose policy
  * allows it: the page's blank one, before its first document; `prepare`
- * builds the default sheets there). With `load`, the sheets are adopted and
+ * builds, adopts and loads the default sheets there, while the build still parses). With `load`, the sheets are adopted and
  * every face is loaded; a face that fails is left to the fallback fonts.
  */
 export async function useFontSheets(sheets: readonly FontSheet[], load: boolean): Promise<void> {
@@ -87,6 +87,8 @@ export const printPage: KeptPageKind = {
     await page.setJavaScriptEnabled(true)
     await page.evaluate(determinism)
     await page.evaluate(script)
-    await page.evaluate(useFontSheets, sheets, false)
+    // Every face is loaded now, while the build still parses the source, not when the first document waits for it.
+    await page.evaluate(useFontSheets, sheets, true)
   },
+  prepareAllows: () => packageDirs().fonts,
 }
