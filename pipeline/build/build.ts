@@ -96,14 +96,27 @@ export interface BuildHooks {
 export async function build(options: RunOptions, hooks: BuildHooks = {}): Promise<BuildReport> {
   // An interrupted build stops between two steps, never inside a folder swap.
   const release = holdSignals()
+  const held: Held = {}
   try {
-    return await buildAll(options, hooks)
+    return await buildAll(options, hooks, held)
   } finally {
     release()
+    // What a build that failed early had started (Chromium, the workers) would keep the process alive.
+    await (await held.pool?.catch(() => undefined))?.close()
+    const session = await held.session?.catch(() => undefined)
+    if (session) await session.close()
+    else (await held.started?.catch(() => undefined))?.kill()
   }
 }
 
-async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildReport> {
+/** What a build starts that must end with it; closing twice is harmless. */
+interface Held {
+  started?: Promise<StartedChromium>
+  pool?: Promise<WorkerPool>
+  session?: Promise<BrowserSession>
+}
+
+async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Promise<BuildReport> {
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
   // A project file with errors: reported, and nothing is built or written.
@@ -114,9 +127,11 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   // A source never built before will need the browser: Chromium starts now, while the project,
   // the sources and puppeteer load (a cached build starts it only if a PDF turns out stale).
   let started: Promise<StartedChromium> | undefined
-  if (options.editions.includes('pdf') && !options.check && (options.force || sources.some((ref) => !existsSync(path.join(options.out, slugForFile(ref.path), 'entry.json'))))) {
+  const cold = !options.check && (options.force === true || sources.some((ref) => !existsSync(path.join(options.out, slugForFile(ref.path), 'entry.json'))))
+  if (cold && options.editions.includes('pdf')) {
     started = import('../editions/chromium-process.ts').then(({ startChromium }) => startChromium({ singleProcess }))
     started.catch(() => undefined)
+    held.started = started
   }
   // The project's `templates` replace built-in ones of the same name.
   const templates = await projectTemplatesDir(project, options.templatesDir ?? templatesDir)
@@ -140,7 +155,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   let session: Promise<BrowserSession> | undefined
   const browser = (): Promise<BrowserSession> => {
     // The first print page is made ready (Paged.js evaluated) while the source is still parsed.
-    session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
+    session ??= held.session = Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
       const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(started ? { started } : {}) })
       launched.prewarm(printPage)
       return launched
@@ -155,7 +170,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
   let pool: Promise<WorkerPool> | undefined
   const parse = async (request: ParseRequest): Promise<Parsed> => {
     if (options.isolate || (options.jobs > 1 && sources.length >= workerThreshold)) {
-      pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
+      pool ??= held.pool = import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
       return (await pool).parse(request)
     }
     return (await import('./parse-stage.ts')).runParseStage(request)
@@ -185,7 +200,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks): Promise<BuildRe
       report.sources.push({ source: ref.path, status: outcome.status, timings: outcome.timings, ...(outcome.entry ? { slug: outcome.entry.slug, entry: outcome.entry } : {}) })
     })
   } finally {
-    if (pool) await (await pool).close()
+    if (pool) await (await pool.catch(() => undefined))?.close()
     if (session) await (await session.catch(() => undefined))?.close()
     // Started early for a PDF that, in the end, nothing asked for (every source failed first).
     else (await started?.catch(() => undefined))?.kill()
