@@ -30,7 +30,7 @@ describe('a cold build that fails before its first source', () => {
         "await build(options, { onStart() { throw new Error('hook') } }).then(() => console.log('built'), (error) => console.log('failed:', error.message))",
         // Time for a Chromium started early and left behind to show.
         'await new Promise((done) => setTimeout(done, 1500))',
-        "const children = readdirSync('/proc').filter((pid) => /^\\d+$/.test(pid)).filter((pid) => { try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === process.pid && readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('chrom') } catch { return false } })",
+        "const children = readdirSync('/proc').filter((pid) => /^\\d+$/.test(pid)).filter((pid) => { try { return Number(readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1]?.split(' ')[1]) === process.pid && readFileSync('/proc/' + pid + '/comm', 'utf8').startsWith('chrom') } catch { return false } })",
         "console.log('Chromium children:', children.length)",
       ].join('\n'),
     )
