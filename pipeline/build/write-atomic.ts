@@ -2,6 +2,7 @@ import { renameSync } from 'node:fs'
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { EditionFile } from '../editions/edition.ts'
+import { onExitSignal } from '../common/exit-signals.ts'
 
 /**
  * Replace the folder `target` with `files` as one step: everything is
@@ -37,24 +38,13 @@ export async function replaceFolder(target: string, files: readonly EditionFile[
   await rm(retired, { recursive: true, force: true })
 }
 
-const heldSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-
 /**
  * Make SIGINT, SIGTERM and SIGHUP end the process only between two steps of
  * JavaScript, never inside a folder swap, until the returned function is
- * called. The default action (exit) is kept: the signal is raised again when
- * no other listener (a browser session, `serve`) handles it.
+ * called. The default action (exit) is kept (`onExitSignal`).
  */
 export function holdSignals(): () => void {
-  const onSignal = (signal: NodeJS.Signals): void => {
-    release()
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-  }
-  const release = (): void => {
-    for (const signal of heldSignals) process.off(signal, onSignal)
-  }
-  for (const signal of heldSignals) process.on(signal, onSignal)
-  return release
+  return onExitSignal(() => undefined)
 }
 
 /** Write one file by a temporary name and a rename. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
+import { onExitSignal } from '../common/exit-signals.ts'
 
 /**
  * Finding and starting Chromium, without puppeteer: the process starts while
@@ -141,8 +142,6 @@ export interface StartedChromium {
   kill(): void
 }
 
-const closeSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-
 /**
  * Start Chromium, showing a blank `file:` page in its first tab. It is killed
  * with its profile removed when this process exits or gets SIGINT, SIGTERM or
@@ -168,19 +167,12 @@ export async function startChromium(options: ChromiumOptions = {}): Promise<Star
     stderr += `\n${error.message}`
   })
   const kill = (): void => {
-    removeHandlers()
+    removeSignalHandler()
+    process.off('exit', kill)
     child.kill('SIGKILL')
     rmSync(userDataDir, { recursive: true, force: true })
   }
-  const onSignal = (signal: NodeJS.Signals): void => {
-    kill()
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-  }
-  const removeHandlers = (): void => {
-    for (const signal of closeSignals) process.off(signal, onSignal)
-    process.off('exit', kill)
-  }
-  for (const signal of closeSignals) process.on(signal, onSignal)
+  const removeSignalHandler = onExitSignal(kill)
   process.on('exit', kill)
   const input = child.stdio[3] as Writable
   const output = child.stdio[4] as Readable
