@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { access, open, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
@@ -101,7 +100,8 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
     return await buildAll(options, hooks, held)
   } finally {
     release()
-    // What a build that failed early had started (Chromium, the workers) would keep the process alive.
+    // Whatever the build started (Chromium, the workers) would keep the process alive. A Chromium
+    // started early and never connected to (every source failed first) is killed.
     await (await held.pool?.catch(() => undefined))?.close()
     const session = await held.session?.catch(() => undefined)
     if (session) await session.close()
@@ -109,7 +109,7 @@ export async function build(options: RunOptions, hooks: BuildHooks = {}): Promis
   }
 }
 
-/** What a build starts that must end with it; closing twice is harmless. */
+/** What a build starts, each at most once, and `build` ends, however the build ends. */
 interface Held {
   started?: Promise<StartedChromium>
   pool?: Promise<WorkerPool>
@@ -122,16 +122,17 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   // A project file with errors: reported, and nothing is built or written.
   const { file: projectFile, project } = await readProject(options.project)
   if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
+  // Every entry.json is read once, here; removed sources' folders go before the build.
+  const existing = options.check ? new Map<string, IndexEntry | null>() : await readOutput(options.out)
+  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
   // One document to print: its page runs in the browser's own process, which starts in less time and memory.
   const singleProcess = sources.length === 1
-  // A source never built before will need the browser: Chromium starts now, while the project,
-  // the sources and puppeteer load (a cached build starts it only if a PDF turns out stale).
-  let started: Promise<StartedChromium> | undefined
-  const cold = !options.check && (options.force === true || sources.some((ref) => !existsSync(path.join(options.out, slugForFile(ref.path), 'entry.json'))))
+  // A source with no record of an earlier build will need the browser: Chromium starts now, while the
+  // project, the sources and puppeteer load (a cached build starts it only if a PDF turns out stale).
+  const cold = !options.check && (options.force === true || sources.some((ref) => !existing.get(slugForFile(ref.path))))
   if (cold && options.editions.includes('pdf')) {
-    started = import('../editions/chromium-process.ts').then(({ startChromium }) => startChromium({ singleProcess }))
-    started.catch(() => undefined)
-    held.started = started
+    held.started = import('../editions/chromium-process.ts').then(({ startChromium }) => startChromium({ singleProcess }))
+    held.started.catch(() => undefined)
   }
   // The project's `templates` replace built-in ones of the same name.
   const templates = await projectTemplatesDir(project, options.templatesDir ?? templatesDir)
@@ -152,34 +153,29 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
     slugs.add(unique)
     return unique
   }
-  let session: Promise<BrowserSession> | undefined
   const browser = (): Promise<BrowserSession> => {
     // The first print page is made ready (Paged.js evaluated) while the source is still parsed.
-    session ??= held.session = Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
-      const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(started ? { started } : {}) })
+    held.session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
+      const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(held.started ? { started: held.started } : {}) })
       launched.prewarm(printPage)
       return launched
     })
-    return session
+    return held.session
   }
-  // Every entry.json is read once, here; removed sources' folders go before the build.
-  const existing = options.check ? new Map<string, IndexEntry | null>() : await readOutput(options.out)
-  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
   // Parsing is loaded and worker threads (~0.3 s each to start) are started only
   // when a source needs it, so a build where everything is cached starts nothing.
-  let pool: Promise<WorkerPool> | undefined
   const parse = async (request: ParseRequest): Promise<Parsed> => {
     if (options.isolate || (options.jobs > 1 && sources.length >= workerThreshold)) {
-      pool ??= held.pool = import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
-      return (await pool).parse(request)
+      held.pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
+      return (await held.pool).parse(request)
     }
     return (await import('./parse-stage.ts')).runParseStage(request)
   }
   // The EPUB needs no browser (its cover is drawn by resvg): it goes to the pool when this build has one.
   const writeEpub = async (input: EditionInput, cover?: Uint8Array): Promise<EditionResult> =>
-    pool ? (await pool).writeEpub(input, cover) : (await import('../editions/epub/write-epub.ts')).writeEpub(input, cover)
+    held.pool ? (await held.pool).writeEpub(input, cover) : (await import('../editions/epub/write-epub.ts')).writeEpub(input, cover)
   // In this thread the cover would only hold up the PDF, so it is drawn early only by a worker.
-  const drawCover = (input: CoverInput): Promise<Uint8Array> | undefined => pool?.then((workers) => workers.drawCover(input))
+  const drawCover = (input: CoverInput): Promise<Uint8Array> | undefined => held.pool?.then((workers) => workers.drawCover(input))
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.
   const ordered = sources.map((ref) => ({ ref, slug: claimSlug(slugForFile(ref.path)) }))
   hooks.onStart?.(ordered.length)
@@ -200,10 +196,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
       report.sources.push({ source: ref.path, status: outcome.status, timings: outcome.timings, ...(outcome.entry ? { slug: outcome.entry.slug, entry: outcome.entry } : {}) })
     })
   } finally {
-    if (pool) await (await pool.catch(() => undefined))?.close()
-    if (session) await (await session.catch(() => undefined))?.close()
-    // Started early for a PDF that, in the end, nothing asked for (every source failed first).
-    else (await started?.catch(() => undefined))?.kill()
+    // The workers and the browser are ended by `build` (`Held`), on success and failure alike.
     await hashes.save()
   }
   reportGlossaries(usedTerms, report, options.shard === undefined)
