@@ -6,12 +6,11 @@ import { location } from 'vfile-location'
 import { buildSource, type SourceOutcome } from './build-source.ts'
 import { buildFingerprint, codeFingerprint } from './cache-key.ts'
 import type { BuildOptions } from '../common/config.ts'
-import { copyBrand, renderIndex } from './site-index.ts'
+import { copyBrand } from './copy-brand.ts'
 import { type IndexEntry, readOutput } from './output-record.ts'
 import type { BrowserSession } from '../editions/browser.ts'
 import type { StartedChromium } from '../editions/chromium-process.ts'
 import type { LoadedGlossary } from '../glossary/load.ts'
-import { glossaryFor } from '../glossary/resolve.ts'
 import { builtInTemplatesDir } from '../common/project-root.ts'
 import { messageSource } from '../common/rules.ts'
 import { inShard, type Shard } from './shard.ts'
@@ -24,7 +23,6 @@ import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { CoverInput } from '../editions/epub/write-epub.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
-import { readProject } from '../source/project-file.ts'
 import { projectTemplatesDir } from './project-templates.ts'
 import { defaultSiteTitle, projectFingerprint, siteOptionsOf, siteStamp, themeSheets, type SiteOptions } from './project-settings.ts'
 
@@ -119,21 +117,26 @@ interface Held {
 async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Promise<BuildReport> {
   const all = await collectSources(options.paths)
   const sources = options.shard ? all.filter((ref) => inShard(ref.path, options.shard as Shard)) : all
-  // A project file with errors: reported, and nothing is built or written.
-  const { file: projectFile, project } = await readProject(options.project)
-  if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
-  // Every entry.json is read once, here; removed sources' folders go before the build.
+  // Every entry.json is read once, here.
   const existing = options.check ? new Map<string, IndexEntry | null>() : await readOutput(options.out)
-  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
   // One document to print: its page runs in the browser's own process, which starts in less time and memory.
   const singleProcess = sources.length === 1
-  // A source with no record of an earlier build will need the browser: Chromium starts now, while the
-  // project, the sources and puppeteer load (a cached build starts it only if a PDF turns out stale).
+  // A source with no record of an earlier build will be parsed, and printed: the workers and Chromium start now,
+  // before this thread loads the project, the glossaries and the rest (a cached build starts them only when a
+  // source turns out stale). Each takes a few hundred milliseconds to be ready, on the other core.
   const cold = !options.check && (options.force === true || sources.some((ref) => !existing.get(slugForFile(ref.path))))
   if (cold && options.editions.includes('pdf')) {
     held.started = import('../editions/chromium-process.ts').then(({ startChromium }) => startChromium({ singleProcess }))
     held.started.catch(() => undefined)
   }
+  if (cold && usesPool(options, sources.length)) startPool(held, options, sources.length)
+  if (cold && options.editions.includes('pdf')) startSession(held, options, singleProcess).catch(() => undefined)
+  const [{ readProject }, { glossaryFor }] = await Promise.all([import('../source/project-file.ts'), import('../glossary/resolve.ts')])
+  // A project file with errors: reported, and nothing is built or written.
+  const { file: projectFile, project } = await readProject(options.project)
+  if (!project) return { files: projectFile ? [projectFile] : [], built: [], failed: projectFile ? [String(projectFile.path)] : [], sources: [] }
+  // Removed sources' folders go before the build.
+  if (!options.check) await removeStale(options.out, existing, new Set(all.map((ref) => path.resolve(ref.path))))
   // The project's `templates` replace built-in ones of the same name.
   const templates = await projectTemplatesDir(project, options.templatesDir ?? templatesDir)
   const paper = options.paperChosen ? options.paper : (project.fields.pdf?.paper ?? options.paper)
@@ -153,22 +156,11 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
     slugs.add(unique)
     return unique
   }
-  const browser = (): Promise<BrowserSession> => {
-    // The first print page is made ready (Paged.js evaluated) while the source is still parsed.
-    held.session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
-      const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(held.started ? { started: held.started } : {}) })
-      launched.prewarm(printPage)
-      return launched
-    })
-    return held.session
-  }
+  const browser = (): Promise<BrowserSession> => startSession(held, options, singleProcess)
   // Parsing is loaded and worker threads (~0.3 s each to start) are started only
   // when a source needs it, so a build where everything is cached starts nothing.
   const parse = async (request: ParseRequest): Promise<Parsed> => {
-    if (options.isolate || (options.jobs > 1 && sources.length >= workerThreshold)) {
-      held.pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources.length))))
-      return (await held.pool).parse(request)
-    }
+    if (usesPool(options, sources.length)) return (await startPool(held, options, sources.length)).parse(request)
     return (await import('./parse-stage.ts')).runParseStage(request)
   }
   // The EPUB needs no browser (its cover is drawn by resvg): it goes to the pool when this build has one.
@@ -236,6 +228,31 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
     for (const term of outcome.terms) for (const loaded of glossary.used) usedTerms.get(loaded)?.add(term)
     return outcome
   }
+}
+
+/** Whether this build parses in worker threads: always with `isolate`, else from `workerThreshold` sources and two jobs. */
+function usesPool(options: RunOptions, sources: number): boolean {
+  return options.isolate === true || (options.jobs > 1 && sources >= workerThreshold)
+}
+
+/** The build's worker pool, started on first use: one worker per job, at most one per source. */
+function startPool(held: Held, options: RunOptions, sources: number): Promise<WorkerPool> {
+  held.pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources))))
+  return held.pool
+}
+
+/**
+ * The build's browser session, started on first use: connected to the Chromium started early
+ * (`held.started`) or to one started now. Its first print page is made ready (Paged.js evaluated)
+ * while the source is still parsed.
+ */
+function startSession(held: Held, options: RunOptions, singleProcess: boolean): Promise<BrowserSession> {
+  held.session ??= Promise.all([import('../editions/browser.ts'), import('../editions/pdf/print-page.ts')]).then(async ([{ launchBrowser }, { printPage }]) => {
+    const launched = await launchBrowser({ jobs: options.jobs, singleProcess, ...(held.started ? { started: held.started } : {}) })
+    launched.prewarm(printPage)
+    return launched
+  })
+  return held.session
 }
 
 /** Glossary errors, and entries no source used (only judged on a full build). */
@@ -308,6 +325,7 @@ export async function writeIndex(
   const feedsThere = async (): Promise<boolean> => (await Promise.all(feedSentinels(site.siteUrl).map((name) => exists(path.join(out, name))))).every(Boolean)
   if ((await readHead(target, 200)).includes(stamp) && (await feedsThere())) return
   const title = site.title ?? defaultSiteTitle
+  const { renderIndex } = await import('./site-index.ts')
   await writeFeeds(out, sorted, { siteUrl: site.siteUrl, title, ...(site.description ? { description: site.description } : {}) })
   const html = (await renderIndex(sorted, templates, { ...site, title })).replace(/^<!DOCTYPE html>/, `$&\n${stamp}`)
   await writeFileAtomic(target, html)

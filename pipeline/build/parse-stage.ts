@@ -8,7 +8,7 @@ import type { EditionFile } from '../editions/edition.ts'
 import { checkAssets } from '../source/check-assets.ts'
 import { reportFailure } from '../source/failure.ts'
 import { parseSource } from '../source/parse-source.ts'
-import { sourceDirOf } from '../source/read-source.ts'
+import { sourceDirOf } from '../source/source-dir.ts'
 import type { Brand } from '../source/project-assets.ts'
 import { writeEditions } from './write-editions.ts'
 

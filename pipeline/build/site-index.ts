@@ -1,13 +1,12 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Element, Root } from 'hast'
 import { h } from 'hastscript'
 import { serializeHtml } from '../editions/serialize-html.ts'
 import { formatDate } from '../editions/title-block.ts'
 import type { IndexEntry } from './output-record.ts'
-import { appendCss, brandCss, brandFiles, brandFolder, logoName } from '../editions/brand.ts'
 import type { Brand } from '../source/project-assets.ts'
-import { writeFileAtomic } from './write-atomic.ts'
+import { appendCss, brandCss, brandFolder, logoName } from '../editions/brand.ts'
 
 /** Human size: `31 KB`, `1.2 MB`. */
 export function formatSize(bytes: number): string {
@@ -119,26 +118,4 @@ function languageName(lang: string): string {
     languageNameCache.set(lang, name)
   }
   return name
-}
-
-/**
- * Copy the brand's files (logo, fonts) into `out/theme_assets/`, each only
- * when its bytes changed, and remove what the brand no longer names. The HTML
- * editions and the front page refer to them there.
- */
-export async function copyBrand(out: string, brand: Brand | undefined): Promise<void> {
-  const folder = path.join(out, brandFolder)
-  const files = brandFiles(brand)
-  const names = new Set(files.map((file) => file.name))
-  for (const old of await readdir(folder).catch(() => [] as string[])) if (!names.has(old)) await rm(path.join(folder, old), { force: true, recursive: true })
-  if (files.length === 0) {
-    await rm(folder, { force: true, recursive: true })
-    return
-  }
-  await mkdir(folder, { recursive: true })
-  for (const file of files) {
-    const data = await readFile(file.path)
-    const there = await readFile(path.join(folder, file.name)).catch(() => undefined)
-    if (!there?.equals(data)) await writeFileAtomic(path.join(folder, file.name), data)
-  }
 }

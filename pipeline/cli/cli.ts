@@ -4,11 +4,8 @@ import { parseArgs } from 'node:util'
 import type { VFile } from 'vfile'
 import { readFile, writeFile } from 'node:fs/promises'
 import { statSync } from 'node:fs'
-import { projectFilePath, readProject } from '../source/project-file.ts'
-import { siteOptionsOf } from '../build/project-settings.ts'
-import { initProject } from '../build/init-project.ts'
-import { build, templatesDir, writeIndex, type BuildReport } from '../build/build.ts'
-import { projectTemplatesDir } from '../build/project-templates.ts'
+import { projectFilePath } from '../source/project-path.ts'
+import type { BuildReport } from '../build/build.ts'
 import type { IndexEntry } from '../build/output-record.ts'
 import { progressHooks } from './progress.ts'
 import { parseShard, type Shard } from '../build/shard.ts'
@@ -185,6 +182,12 @@ function jsonReport(result: BuildReport): unknown {
 
 /** Build the index of a site whose shards were built apart, from their `--json` reports. */
 async function merge(reports: string[], out: string, siteUrl: string | undefined, projectPath: string | undefined): Promise<number> {
+  const [{ readProject }, { siteOptionsOf }, { templatesDir, writeIndex }, { projectTemplatesDir }] = await Promise.all([
+    import('../source/project-file.ts'),
+    import('../build/project-settings.ts'),
+    import('../build/build.ts'),
+    import('../build/project-templates.ts'),
+  ])
   const { file, project } = await readProject(projectPath)
   if (!project) {
     process.stderr.write(`${formatReport(file ? [file] : [], 'normal')}\n`)
@@ -210,6 +213,7 @@ async function merge(reports: string[], out: string, siteUrl: string | undefined
 
 /** `offprint init [folder]`: write the starting project, or refuse (exit 2) when any of its files exists. */
 async function init(folder: string): Promise<number> {
+  const { initProject } = await import('../build/init-project.ts')
   const outcome = await initProject(path.resolve(folder))
   const shown = (file: string): string => path.join(folder, file)
   if ('existing' in outcome) {
@@ -254,6 +258,8 @@ async function main(): Promise<number> {
   try {
     const started = performance.now()
     const progress = verbosity === 'quiet' ? undefined : progressHooks(process.stderr)
+    // Loaded here, not at start: `build` starts Chromium and the workers before it loads the rest of what it needs.
+    const { build } = await import('../build/build.ts')
     // Every source parses in a worker thread, under its time limit.
     const result = await build({ ...options, check: command === 'check', isolate: true }, progress)
     progress?.finish()

@@ -1,8 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast'
 import { fromHtml } from 'hast-util-from-html'
 import { toString } from 'hast-util-to-string'
-import temml from 'temml'
-import { SKIP, visit } from 'unist-util-visit'
+import { EXIT, SKIP, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { messageSource } from '../common/rules.ts'
 
@@ -16,7 +15,15 @@ import { messageSource } from '../common/rules.ts'
  * math is never dropped.
  */
 export function rehypeMathml() {
-  return function (tree: Root, file: VFile): void {
+  return async function (tree: Root, file: VFile): Promise<void> {
+    // temml (~0.5 MB of code) is loaded only for a source that has math.
+    let hasMath = false
+    visit(tree, 'element', (node) => {
+      if (node.tagName === 'code' && isMath(node)) hasMath = true
+      return hasMath ? EXIT : undefined
+    })
+    if (!hasMath) return
+    const { default: temml } = await import('temml')
     visit(tree, 'element', (node, index, parent) => {
       if (!parent || index === undefined) return undefined
       const display = node.tagName === 'pre' && isMath(node.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code'))

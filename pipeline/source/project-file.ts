@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
@@ -10,9 +10,6 @@ import { fontFaces, knownProjectKeys, projectSchema, themeFileFields, type Proje
 import { location } from 'vfile-location'
 import { builtInTemplatesDir } from '../common/project-root.ts'
 import { type Brand, type BrandFont, checkFont, checkLogo, type FaceName, insideProject, templateFiles } from './project-assets.ts'
-
-/** The project file's name, looked for in the working folder. */
-export const projectFileName = 'offprint.yaml'
 
 /** A theme field that names a stylesheet. */
 export type ThemeFileField = (typeof themeFileFields)[number]
@@ -37,16 +34,6 @@ export interface ProjectResult {
   file?: VFile
   /** Undefined when the file has errors: nothing may be built. */
   project?: Project
-}
-
-/**
- * The project file to use: `explicit` (`--config`), else `offprint.yaml` in
- * `cwd` when it exists, else none.
- */
-export function projectFilePath(explicit: string | undefined, cwd: string = process.cwd()): string | undefined {
-  if (explicit !== undefined) return path.resolve(cwd, explicit)
-  const found = path.join(cwd, projectFileName)
-  return existsSync(found) ? found : undefined
 }
 
 /**

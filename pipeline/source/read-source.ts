@@ -251,8 +251,3 @@ function containerPrefix(line: string): { markers: number; columns: number; rest
   }
   return { markers, columns, rest: line.slice(index) }
 }
-
-/** Folder of a source: the only place its local resources may come from. */
-export function sourceDirOf(sourcePath: string): string {
-  return path.dirname(path.resolve(sourcePath))
-}
