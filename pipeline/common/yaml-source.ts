@@ -2,7 +2,7 @@ import { isNode, isPair, isMap, isSeq, parseDocument, type Document, type Node a
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { VFileMessage } from 'vfile-message'
-import type { z } from 'zod'
+import type * as z from './zod.ts'
 import { messageSource, type RuleId } from './rules.ts'
 
 /** Where a YAML block sits in its file: the offset of its first character. */
@@ -39,7 +39,7 @@ export function parseYamlBlock(file: VFile, block: YamlBlock, ruleId: RuleId): D
  * Validate the document's value against `schema`; each issue is reported at
  * the YAML node it concerns. Returns the parsed value, or `undefined`.
  */
-export function validateYaml<Schema extends z.ZodType>(
+export function validateYaml<Schema extends z.ZodMiniType>(
   file: VFile,
   doc: Document,
   block: YamlBlock,
