@@ -230,7 +230,7 @@ describe('PDF edition of the article', () => {
     }
   })
 
-  it('loads its fonts once per print page, when the page is prepared, not per document', async () => {
+  it('loads each font face once per print page, and only the faces its documents need', async () => {
     const own = await launchBrowser({ jobs: 1 })
     const prepare = printPage.prepare
     const prepared: string[] = []
@@ -247,6 +247,7 @@ describe('PDF edition of the article', () => {
         preparing = false
       }
     }
+    const otherScripts = /-(?:cyrillic|greek|vietnamese|math|symbols)/
     try {
       fonts.push([])
       const first = await buildPdf(articlePath, {}, own)
@@ -255,11 +256,27 @@ describe('PDF edition of the article', () => {
         fonts.push([])
         later.push(await buildPdf(articlePath, {}, own))
       }
-      // Every face the page's sheets declare, once, while the page is prepared (Paged.js wants them all
-      // before layout; a build prepares the page while the source is parsed); none for any document.
+      // Then, on the same page, a document in Cyrillic letters.
+      const kazakh = path.join(scratch, 'kk-faces.md')
+      await writeFile(kazakh, '---\ntitle: Қазақ әліпбиі\nlang: kk\n---\n\nӘріптер: ә ғ қ ң ө ұ ү һ і, *курсив* және **жуан**.\n')
+      fonts.push([])
+      const kk = await buildPdf(kazakh, {}, own)
+      // The Latin faces while the page is prepared (a build prepares it while the source is parsed); the English
+      // article asks for no face of another script, and once it is printed, its next copies ask for none at all.
       expect(prepared.length).toBeGreaterThanOrEqual(6)
-      expect(new Set(prepared).size).toBe(prepared.length)
-      expect(fonts).toEqual([[], [], [], []])
+      expect(prepared.filter((url) => otherScripts.test(url))).toEqual([])
+      expect(fonts[0]?.filter((url) => otherScripts.test(url))).toEqual([])
+      expect(fonts.slice(1, 4)).toEqual([[], [], []])
+      // The Kazakh document loads the Cyrillic faces it needs, and prints in them, not in a fallback font.
+      expect(fonts[4]?.some((url) => /noto-serif-cyrillic-400-normal/.test(url))).toBe(true)
+      const kkFonts = (await tool('pdffonts', [], kk.pdf)).split('\n').slice(2).filter(Boolean)
+      expect(
+        kkFonts.every((row) => /\+NotoSerif-/.test(row)),
+        kkFonts.join('\n'),
+      ).toBe(true)
+      // No face is fetched twice by one page.
+      const all = [...prepared, ...fonts.flat()]
+      expect(new Set(all).size).toBe(all.length)
       for (const next of later) expect(Buffer.compare(Buffer.from(next.pdf), Buffer.from(first.pdf))).toBe(0)
       expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
     } finally {

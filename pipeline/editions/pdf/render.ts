@@ -4,7 +4,7 @@ import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
 import { findPageStarts, pageStartQuery } from './page-starts.ts'
 import type { FontSheet } from './print-assets.ts'
-import { printPage, reseed, useFontSheets } from './print-page.ts'
+import { type FaceLoad, printPage, reseed, useFontSheets } from './print-page.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -53,8 +53,10 @@ export async function renderPdf(
     try {
       await page.evaluate(reseed)
       const loaded = (async () => {
-        await page.evaluate(useFontSheets, fonts, true)
+        // The sheets are built before the document is written: its policy refuses the `<base>` they are built with.
+        await page.evaluate(useFontSheets, fonts, 'none' as FaceLoad)
         await page.evaluate(writeDocument, html)
+        await page.evaluate(useFontSheets, fonts, 'document' as FaceLoad)
       })()
       await withTimeout(loaded, limits.navigationTimeoutMs, 'loading the print document, its fonts and images')
       const pages = await withTimeout(layout(page), limits.layoutTimeoutMs, 'laying out pages with Paged.js').catch((error: unknown) => {
