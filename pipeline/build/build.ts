@@ -18,7 +18,7 @@ import { slugForFile } from '../common/slug.ts'
 import { collectSources, type SourceRef } from './collect-sources.ts'
 import { holdSignals, writeFileAtomic } from './write-atomic.ts'
 import { feedSentinels, writeFeeds } from './feeds/write-feeds.ts'
-import { openHashCache } from './hash-cache.ts'
+import { hashCacheFileFor, openHashCache } from './hash-cache.ts'
 import type { WorkerPool } from './worker-pool.ts'
 import type { EditionInput, EditionResult } from '../editions/edition.ts'
 import type { CoverInput } from '../editions/epub/write-epub.ts'
@@ -49,7 +49,7 @@ export interface RunOptions extends BuildOptions {
    * through tsx). The CLI sets it: its compiled workers start in ~0.1 s.
    */
   isolate?: boolean
-  /** Where content hashes are remembered; default `defaultHashCacheFile` (node_modules/.cache/offprint/). */
+  /** Where content hashes are remembered; default `hashCacheFileFor(out)`, in node_modules/.cache/offprint/. */
   hashCacheFile?: string
   /** The site's absolute URL ending in `/` (`--site-url`): absolute feed links and a sitemap; wins over the project's `site.url`. Default none. */
   siteUrl?: string | undefined
@@ -146,7 +146,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   const site = siteOptionsOf(project, options.siteUrl)
   const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
-  const hashes = await openHashCache(options.hashCacheFile)
+  const hashes = await openHashCache(options.hashCacheFile ?? hashCacheFileFor(options.out))
   const report: BuildReport = { files: projectFile && projectFile.messages.length > 0 ? [projectFile] : [], built: [], failed: [], sources: [] }
   const usedTerms = new Map<LoadedGlossary, Set<string>>()
   const slugs = new Set<string>()

@@ -6,10 +6,17 @@ import { projectRoot } from '../common/project-root.ts'
 import { writeFileAtomic } from './write-atomic.ts'
 
 /**
- * Where content hashes are remembered between builds: machine-local, outside
- * `dist/` (which must stay byte-identical across machines), and safe to delete.
+ * Where the content hashes of a build into `out` are remembered between
+ * builds: machine-local, outside `dist/` (which must stay byte-identical
+ * across machines), and safe to delete. One file per output folder, so that a
+ * build reads only its own files' entries (a cache shared by every build of
+ * the checkout, tests included, had grown to 0.8 MB: 0.14 s to read at the
+ * start of a one-article build).
  */
-export const defaultHashCacheFile = path.join(projectRoot, 'node_modules', '.cache', 'offprint', 'hashes-v1.json')
+export function hashCacheFileFor(out: string): string {
+  const key = createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16)
+  return path.join(projectRoot, 'node_modules', '.cache', 'offprint', `hashes-v1-${key}.json`)
+}
 
 /** A file modified this recently may change again within its mtime's precision: not remembered. */
 const racyMs = 2000
@@ -29,12 +36,12 @@ export interface HashCache {
 }
 
 /**
- * Open the hash cache in `cacheFile`. Cache keys stay content hashes; this
+ * Open the hash cache in `cacheFile` (see `hashCacheFileFor`). Cache keys stay content hashes; this
  * only spares a no-op build from reading and hashing every source and image
  * again: a file whose size, mtime and inode are unchanged keeps its hash, as
  * Git's index does, and recently modified files are always re-read.
  */
-export async function openHashCache(cacheFile: string = defaultHashCacheFile): Promise<HashCache> {
+export async function openHashCache(cacheFile: string): Promise<HashCache> {
   const known = await load(cacheFile)
   const seen = new Map<string, Record_>()
   const pending = new Map<string, Promise<string | undefined>>()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openHashCache } from '../../pipeline/build/hash-cache.ts'
+import { hashCacheFileFor, openHashCache } from '../../pipeline/build/hash-cache.ts'
 
 let dir: string
 let cacheFile: string
@@ -68,5 +68,13 @@ describe('hash cache', () => {
     await writeFile(file, 'alpha')
     await writeFile(path.join(dir, 'corrupt.json'), '{"x": [1,')
     expect(await (await openHashCache(path.join(dir, 'corrupt.json'))).hashOf(file)).toBe(sha('alpha'))
+  })
+
+  it('keeps one cache file per output folder, so that a build reads only its own entries', () => {
+    const dist = hashCacheFileFor('dist')
+    expect(hashCacheFileFor(path.resolve('dist'))).toBe(dist)
+    expect(hashCacheFileFor(path.join(dir, 'dist'))).not.toBe(dist)
+    expect(path.dirname(dist)).toBe(path.dirname(hashCacheFileFor(path.join(dir, 'dist'))))
+    expect(dist).toMatch(/node_modules\/\.cache\/offprint\/hashes-v1-[0-9a-f]{16}\.json$/)
   })
 })
