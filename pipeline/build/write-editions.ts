@@ -40,27 +40,58 @@ export interface WrittenEditions {
 }
 
 /**
- * Write `names` editions of one source, in `editionOrder`, each from its own
- * copy of the canonical tree (the one clone per edition: writers may change
- * the tree they get). A writer's warnings and its failure become messages on
- * `file` (a failure is fatal); the other editions go on. The same function
- * runs in a worker (the HTML) and in the main thread (the PDF and EPUB).
+ * Write `names` editions of one source, each from its own copy of the
+ * canonical tree (the one clone per edition: writers may change the tree
+ * they get). A writer's warnings and its failure become messages on `file`
+ * (a failure is fatal); the other editions go on. The same function runs in a
+ * worker (the HTML) and in the main thread (the PDF and EPUB). The EPUB,
+ * which follows the PDF's pages, starts as soon as they are laid out: it is
+ * made (in a worker, when the build has them) while the PDF is given its
+ * tags and metadata.
  */
 export async function writeEditions(names: readonly EditionName[], input: EditionInput, context: EditionContext, file: VFile): Promise<WrittenEditions> {
   const written: WrittenEditions = { files: [], timings: {} }
-  let printPages = input.printPages
   // The EPUB waits for the PDF's pages (its page-list), but its cover needs only the metadata.
   const cover = names.includes('pdf') && names.includes('epub') ? context.drawCover?.(input) : undefined
   cover?.catch(() => undefined)
-  for (const edition of editionOrder) {
-    if (!names.includes(edition)) continue
+  const results = new Map<EditionName, Promise<WrittenOne>>()
+  const run = (edition: EditionName, work: () => Promise<WrittenOne>): Promise<WrittenOne> => {
     const started = performance.now()
+    const result = work().finally(() => {
+      written.timings[edition] = performance.now() - started
+    })
+    result.catch(() => undefined)
+    results.set(edition, result)
+    return result
+  }
+  // Where the PDF written now begins each page, as soon as it is laid out; none when it fails first.
+  let laidOut: (pages: PrintPages | undefined) => void = () => undefined
+  const pagesOfPdf = new Promise<PrintPages | undefined>((resolve) => {
+    laidOut = resolve
+  })
+  for (const edition of editionOrder) {
+    if (!names.includes(edition) || edition === 'epub') continue
+    const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root }
+    const result = run(edition, () => writeOne(edition, own, context, { onPrintPages: laidOut }))
+    if (edition === 'pdf')
+      result.then(
+        (done) => laidOut(done.printPages),
+        () => laidOut(undefined),
+      )
+  }
+  if (names.includes('epub')) {
+    const pages = (names.includes('pdf') ? await pagesOfPdf : undefined) ?? input.printPages
+    const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root, ...(pages ? { printPages: pages } : {}) }
+    run('epub', () => writeOne('epub', own, context, { cover }))
+  }
+  for (const edition of editionOrder) {
+    const result = results.get(edition)
+    if (!result) continue
     try {
-      const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root, ...(printPages ? { printPages } : {}) }
-      const result = await writeOne(edition, own, context, edition === 'epub' ? cover : undefined)
-      for (const warning of result.warnings) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
-      written.files.push(...result.files)
-      if (result.printPages) written.printPages = printPages = result.printPages
+      const done = await result
+      for (const warning of done.warnings) file.message(warning.reason, { place: { line: 1, column: 1 }, ruleId: warning.ruleId, source: messageSource })
+      written.files.push(...done.files)
+      if (done.printPages) written.printPages = done.printPages
     } catch (error) {
       // Not the error itself as `cause`: the reporter would print its stack.
       const message = file.message(`Unexpected failure of the ${edition.toUpperCase()} edition: ${error instanceof Error ? error.message : String(error)}`, {
@@ -70,22 +101,31 @@ export async function writeEditions(names: readonly EditionName[], input: Editio
       })
       message.fatal = true
     }
-    written.timings[edition] = performance.now() - started
   }
   return written
 }
 
+/** One edition written: its files and warnings, and for the PDF where its pages begin. */
+type WrittenOne = EditionResult & { printPages?: PrintPages }
+
+/** What one writer gets besides its input: the EPUB's cover drawn ahead; where the PDF tells its pages once laid out. */
+interface WriteOptions {
+  cover?: Promise<Uint8Array> | undefined
+  onPrintPages?: (pages: PrintPages) => void
+}
+
 /** One edition's writer, loaded when first needed (a build without a PDF never loads the browser's code). */
-async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, cover?: Promise<Uint8Array>): Promise<EditionResult & { printPages?: PrintPages }> {
+async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, options: WriteOptions): Promise<WrittenOne> {
   if (edition === 'html') {
     const { writeHtml } = await import('../editions/html/write-html.ts')
     return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }
   }
-  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input, cover ? await cover : undefined)
+  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input, options.cover ? await options.cover : undefined)
   if (!context.browser) throw new Error('Unexpected PDF edition without a browser, expected the main thread to write it')
   const { writePdf } = await import('../editions/pdf/write-pdf.ts')
-  const pdf = await writePdf(input, await context.browser())
-  return { files: pdf.files, warnings: pdf.warnings, printPages: { file: `${input.article.slug}.pdf`, starts: pdf.pageStarts } }
+  const file = `${input.article.slug}.pdf`
+  const pdf = await writePdf(input, await context.browser(), { onLaidOut: (starts) => options.onPrintPages?.({ file, starts }) })
+  return { files: pdf.files, warnings: pdf.warnings, printPages: { file, starts: pdf.pageStarts } }
 }
 
 /**

@@ -16,6 +16,12 @@ export interface PdfOptions extends Partial<RenderLimits> {
   paper?: ArticleMeta['paper']
   /** Soft hyphens from TeX patterns for the article's language; default true. */
   hyphenate?: boolean
+  /**
+   * Told where each page begins as soon as the pages are printed, before the
+   * PDF is given its tags and metadata, so that the EPUB's page-list can be
+   * made meanwhile; default none.
+   */
+  onLaidOut?: (starts: PageStart[]) => void
 }
 
 /** What the PDF edition made. */
@@ -55,6 +61,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
     // Documents of one build share print pages whatever their source folders (see `PageAccess.shareKey`): they are one
     // publisher's, and a page per folder would evaluate Paged.js again for every article in a folder of its own.
     const rendered = await renderPdf(session, serializeHtml(document.tree), fonts, [input.sourceDir, ...shared], shared.join('\0'), limits)
+    options.onLaidOut?.(rendered.pageStarts)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,
       authors: article.meta.authors,
