@@ -178,9 +178,9 @@ export async function articleRow(context: GoalContext): Promise<GoalResult> {
   )
   result.lines.push({ ...cpuLine, goal: '— (the goal is on wall time)' })
   result.notes.push(
-    `${label}: offprint ${list(runs.offprint.map((phase) => phase.seconds))} s (CPU ${list(runs.offprint.map((phase) => phase.cpu))} s, peak ${runs.offprint.map((phase) => megabytes(phase.peak)).join(', ')} MB RSS, ${runs.offprint.map((phase) => megabytes(phase.peakPss)).join(', ')} MB PSS)` +
+    `${label}: offprint ${list(runs.offprint.map((phase) => phase.seconds))} s (CPU ${list(runs.offprint.map((phase) => phase.cpu))} s, peak ${runs.offprint.map((phase) => megabytes(phase.peak)).join(', ')} MB RSS)` +
       (runs.pandoc.length > 0
-        ? `; pandoc ${list(runs.pandoc.map((run) => run.seconds))} s (CPU ${list(runs.pandoc.map((run) => run.cpu))} s, peak ${runs.pandoc.map((run) => megabytes(run.peak)).join(', ')} MB RSS, ${runs.pandoc.map((run) => megabytes(run.peakPss)).join(', ')} MB PSS).`
+        ? `; pandoc ${list(runs.pandoc.map((run) => run.seconds))} s (CPU ${list(runs.pandoc.map((run) => run.cpu))} s, peak ${runs.pandoc.map((run) => megabytes(run.peak)).join(', ')} MB RSS).`
         : '.'),
   )
   return result
@@ -271,7 +271,7 @@ export async function pdfRow(context: GoalContext): Promise<GoalResult> {
   )
   if (peer.length > 0)
     result.notes.push(
-      `${label}: offprint CPU ${list(offprint.map((phase) => phase.cpu))} s, peak ${offprint.map((phase) => megabytes(phase.peak)).join(', ')} MB RSS, ${offprint.map((phase) => megabytes(phase.peakPss)).join(', ')} MB PSS; md-to-pdf CPU ${list(peer.map((run) => run.cpu))} s, peak ${peer.map((run) => megabytes(run.peak)).join(', ')} MB RSS, ${peer.map((run) => megabytes(run.peakPss)).join(', ')} MB PSS (Chromium ${mdToPdf?.chromium}).`,
+      `${label}: offprint CPU ${list(offprint.map((phase) => phase.cpu))} s, peak ${offprint.map((phase) => megabytes(phase.peak)).join(', ')} MB RSS; md-to-pdf CPU ${list(peer.map((run) => run.cpu))} s, peak ${peer.map((run) => megabytes(run.peak)).join(', ')} MB RSS (Chromium ${mdToPdf?.chromium}).`,
     )
   return result
 }
@@ -308,11 +308,11 @@ export async function scaleRow(context: GoalContext): Promise<GoalResult> {
   const out = path.join(path.dirname(set.source), 'out-scale')
   const label = `${n} articles, all three`
   await rm(out, { recursive: true, force: true })
-  const cold = await buildOnce(set.source, out, all, context.config)
+  const cold = await buildOnce(set.source, out, all, context.config, { pss: true })
   context.say(
     `${label} cold: ${cold.seconds.toFixed(1)} s, CPU ${cold.cpu.toFixed(0)} s, ${megabytes(cold.peakPss)} MB PSS, ${megabytes(cold.peak)} MB RSS${cold.problem ? ` — ${cold.problem}` : ''}`,
   )
-  const noop = await buildOnce(set.source, out, all, context.config)
+  const noop = await buildOnce(set.source, out, all, context.config, { pss: true })
   context.say(`${label} no-op: ${noop.seconds.toFixed(2)} s, ${megabytes(noop.peak)} MB${noop.problem ? ` — ${noop.problem}` : ''}`)
   const outputs = await describeOutputs(await offprintOutputs(out))
   if (!context.config.keep) await rm(out, { recursive: true, force: true })

@@ -44,14 +44,15 @@ export async function codeRoot(work: string, config: BenchConfig): Promise<strin
   return root
 }
 
-/** One build by the real CLI, measured (wall, CPU and peak memory of its whole tree), with its `--json` report read back. */
-export async function buildOnce(source: string, out: string, editions: string, config: BenchConfig & { code: string }): Promise<Phase> {
+/** One build by the real CLI, measured (wall, CPU and peak memory of its whole tree, PSS too with `pss`), with its `--json` report read back. */
+export async function buildOnce(source: string, out: string, editions: string, config: BenchConfig & { code: string }, options: { pss?: boolean } = {}): Promise<Phase> {
   const report = `${out}.report.json`
   await rm(report, { force: true })
   const bin = path.join(config.code, 'pipeline', 'bin.js')
   const run = await measure(process.execPath, [bin, 'build', source, '--out', out, '--editions', editions, '--jobs', String(config.jobs), '--quiet', '--json', report], {
     cwd: config.code,
     timeout: config.timeout,
+    pss: options.pss ?? false,
   })
   const statuses: Record<string, number> = {}
   let problem: string | undefined

@@ -128,9 +128,11 @@ export interface TreeUsage {
  * it while alive (orphans adopted by init); `stop()` gives the peak memory
  * and the CPU time of them all. With `withRoot: false` the tree is `root`'s
  * descendants: this process's own children, run meanwhile (nothing else may
- * run from this process during it, or it is counted too).
+ * run from this process during it, or it is counted too). PSS is read only
+ * with `pss` (default false: `peakPss` stays 0), for the rows whose goal is
+ * memory: reading it slows the build it measures (below).
  */
-export function watchPeak(root: number, options: { withRoot: boolean; interval: number }): { stop: () => TreeUsage } {
+export function watchPeak(root: number, options: { withRoot: boolean; interval: number; pss?: boolean }): { stop: () => TreeUsage } {
   let peak = 0
   let peakPss = 0
   let samples = 0
@@ -154,9 +156,11 @@ export function watchPeak(root: number, options: { withRoot: boolean; interval: 
     }
     peak = Math.max(peak, rss(pids))
     // smaps_rollup walks each process's page tables (Chromium reserves a terabyte of address
-    // space): read every 50 ms it took most of a core from the build it measured. PSS moves
-    // slowly, so it is read at a tenth of the rate, and whenever RSS reaches a new peak.
-    if (samples++ % 10 === 0 || peak > lastPssPeak) {
+    // space): read every 50 ms it took most of a core from the build it measured, and even at a
+    // tenth of the rate plus each new RSS peak it slowed a one-article build (whose RSS peaks all
+    // the way) by about a third, against pandoc's small processes. So only the memory rows read it:
+    // at a tenth of the rate, and whenever RSS reaches a new peak.
+    if (options.pss && (samples++ % 10 === 0 || peak > lastPssPeak)) {
       lastPssPeak = peak
       peakPss = Math.max(peakPss, pss(pids))
     }
@@ -199,7 +203,11 @@ export interface Measured {
  * peak memory of its whole tree; kill that group if it outlives `timeout`
  * seconds.
  */
-export function measure(command: string, args: readonly string[], options: { cwd: string; timeout: number; interval?: number; env?: NodeJS.ProcessEnv }): Promise<Measured> {
+export function measure(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; timeout: number; interval?: number; env?: NodeJS.ProcessEnv; pss?: boolean },
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
@@ -208,7 +216,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
       return
     }
     const pid = child.pid
-    const monitor = watchPeak(pid, { withRoot: true, interval: options.interval ?? 50 })
+    const monitor = watchPeak(pid, { withRoot: true, interval: options.interval ?? 50, pss: options.pss ?? false })
     let stderr = ''
     let timedOut = false
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
