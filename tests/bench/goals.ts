@@ -312,17 +312,21 @@ export async function scaleRow(context: GoalContext): Promise<GoalResult> {
   context.say(
     `${label} cold: ${cold.seconds.toFixed(1)} s, CPU ${cold.cpu.toFixed(0)} s, ${megabytes(cold.peakPss)} MB PSS, ${megabytes(cold.peak)} MB RSS${cold.problem ? ` — ${cold.problem}` : ''}`,
   )
-  const noop = await buildOnce(set.source, out, all, context.config, { pss: true })
-  context.say(`${label} no-op: ${noop.seconds.toFixed(2)} s, ${megabytes(noop.peak)} MB${noop.problem ? ` — ${noop.problem}` : ''}`)
+  // The no-op's goal is its time: PSS is not read (see `watchPeak`; the cold build's memory is the goal), and it
+  // runs three times, the median kept, since one second on a shared machine is easily disturbed.
+  const noops: Phase[] = []
+  for (let run = 1; run <= 3; run++) {
+    const phase = await buildOnce(set.source, out, all, context.config)
+    context.say(`${label} no-op #${run}: ${phase.seconds.toFixed(2)} s, ${megabytes(phase.peak)} MB${phase.problem ? ` — ${phase.problem}` : ''}`)
+    noops.push(phase)
+  }
+  const noop = [...noops].sort((a, b) => a.seconds - b.seconds)[1] as Phase
   const outputs = await describeOutputs(await offprintOutputs(out))
   if (!context.config.keep) await rm(out, { recursive: true, force: true })
-  for (const [name, phase] of [
-    ['cold', cold],
-    ['no-op', noop],
-  ] as const)
+  for (const [name, phase] of [['cold', cold] as const, ...noops.map((phase) => ['no-op', phase] as const)])
     if (phase.problem) result.problems.push(`${label}, ${name}: ${phase.problem}`)
   if (outputs.problem) result.problems.push(`${label}: ${outputs.problem}`)
-  const rebuilt = (noop.statuses.built ?? 0) + (noop.statuses.failed ?? 0)
+  const rebuilt = Math.max(...noops.map((phase) => (phase.statuses.built ?? 0) + (phase.statuses.failed ?? 0)))
   if (rebuilt > 0) result.problems.push(`${label}, no-op: rebuilt ${rebuilt}, expected 0`)
   // PSS is what the tree takes from the machine: RSS counts Chromium's shared binary and
   // libraries once per process (six or more of them), so its sum is shown as the upper bound.
@@ -340,14 +344,14 @@ export async function scaleRow(context: GoalContext): Promise<GoalResult> {
     goal: '—',
   })
   result.lines.push({
-    work: `${n} articles, all three editions: no-op rebuild`,
+    work: `${n} articles, all three editions: no-op rebuild (median of 3)`,
     offprint: seconds(noop.seconds),
     peer: '—',
     goal: '< 1 s',
     ...(noop.problem || rebuilt > 0 ? {} : { holds: noop.seconds < 1 }),
   })
   result.notes.push(
-    `${label}: cold build ${seconds(cold.seconds)}, CPU ${cold.cpu.toFixed(0)} s (${(cold.cpu / n).toFixed(2)} s/article, machine ${percent(busy(cold.cpu, cold.seconds))} busy); wrote ${outputs.summary}; no-op ${megabytes(noop.peak)} MB peak.`,
+    `${label}: cold build ${seconds(cold.seconds)}, CPU ${cold.cpu.toFixed(0)} s (${(cold.cpu / n).toFixed(2)} s/article, machine ${percent(busy(cold.cpu, cold.seconds))} busy); wrote ${outputs.summary}; no-op ${list(noops.map((phase) => phase.seconds))} s, ${megabytes(noop.peak)} MB peak.`,
   )
   return result
 }
