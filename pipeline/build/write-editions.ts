@@ -73,11 +73,8 @@ export async function writeEditions(names: readonly EditionName[], input: Editio
     if (!names.includes(edition) || edition === 'epub') continue
     const own: EditionInput = { ...input, tree: structuredClone(input.tree) as Root }
     const result = run(edition, () => writeOne(edition, own, context, { onPrintPages: laidOut }))
-    if (edition === 'pdf')
-      result.then(
-        (done) => laidOut(done.printPages),
-        () => laidOut(undefined),
-      )
+    // A PDF that succeeds has told its pages (`onLaidOut`); one that fails may never have.
+    if (edition === 'pdf') result.catch(() => laidOut(undefined))
   }
   if (names.includes('epub')) {
     const pages = (names.includes('pdf') ? await pagesOfPdf : undefined) ?? input.printPages

@@ -45,10 +45,11 @@ export type FaceLoad = 'none' | 'latin' | 'document'
  * decoding all 46 @fontsource subsets took ~0.3 s of Chromium's time per
  * page (measured), where an English article needs the 6 Latin ones. With
  * `'document'`, the characters are the document's text, attribute values and
- * style sheets without their comments (generated content). Paged.js would load every face before
- * layout (`Chunker.loadFonts`); `prepare` turns that off, since a face that
- * none of the document's characters falls in is never drawn. A face that
- * fails to load is left to the fallback fonts. Self-contained: it runs in the page.
+ * style sheets without their comments (generated content). Paged.js would
+ * load every face before layout (`Chunker.loadFonts`); `prepare` turns that
+ * off, since a face that none of the document's characters falls in is never
+ * drawn. A face that fails to load is left to the fallback fonts.
+ * Self-contained: it runs in the page.
  */
 export async function useFontSheets(sheets: readonly FontSheet[], load: FaceLoad): Promise<void> {
   const page = window as unknown as { offprintFontSheets?: Map<string, CSSStyleSheet> }
@@ -115,7 +116,7 @@ export const printPage: KeptPageKind = {
     // Loaded by the page from disk, not sent through the DevTools pipe as an expression: 0.10 s
     // against 0.20 s (measured), as Chromium reads and compiles the 0.9 MB script itself.
     await page.addScriptTag({ url: pathToFileURL(join(pagedDir(), 'paged.polyfill.js')).href })
-    // Paged.js loads no font itself: each document loads the faces its characters need (`loadFacesFor`).
+    // Paged.js loads no font itself: each document loads the faces its characters need (`useFontSheets`).
     await page.evaluate('window.Paged.Chunker.prototype.loadFonts = () => Promise.resolve()')
     // The Latin faces, which nearly every document needs, are loaded now, while the build still parses the source.
     await page.evaluate(useFontSheets, sheets, 'latin' as FaceLoad)
