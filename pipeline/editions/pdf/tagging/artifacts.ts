@@ -21,12 +21,14 @@ for (const char of '()<>[]{}/%') kind[char.charCodeAt(0)] = 2
 const isRegular = (code: number): boolean => kind[code] === 0
 /** A number's first character: a digit, `+`, `-` or `.`. */
 const isNumberStart = (code: number): boolean => (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e
+/** Keywords among operands; all longer than any name in `shortNames`. */
 const keywords = new Set(['true', 'false', 'null'])
 
-const textShowing = new Set(['Tj', 'TJ', "'", '"'])
 const pathPainting = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n'])
-const xobjectPainting = new Set(['Do', 'sh', 'BI'])
-const marking = new Set(['BDC', 'BMC', 'EMC'])
+// Tested on every operation: compared one by one, quicker than a Set lookup (names are the literals' strings, see `shortNames`).
+const isTextShowing = (name: string): boolean => name === 'Tj' || name === 'TJ' || name === "'" || name === '"'
+const isXObjectPainting = (name: string): boolean => name === 'Do' || name === 'sh' || name === 'BI'
+const isMarking = (name: string): boolean => name === 'BDC' || name === 'BMC' || name === 'EMC'
 
 /** The page's height and the heights of its top and bottom margins, in points. */
 export interface PageBands {
@@ -88,9 +90,9 @@ export function markArtifacts(source: string, ops: readonly Operation[] = operat
     insert(at, opening[kind])
     open = kind
   }
-  /** Where a text object's first `Tm` puts its text: in a margin band, or not. */
-  const kindOfText = (inner: readonly Operation[]): ArtifactKind => {
-    const tm = inner.find((other) => other.name === 'Tm')
+  /** Where the first `Tm` of a text object (the operations from `first` to before `last`) puts its text: in a margin band, or not. */
+  const kindOfText = (first: number, last: number): ArtifactKind => {
+    const tm = firstBetween(ops, first, last, (name) => name === 'Tm')
     if (!page || !tm) return 'other'
     const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = numbers(tm)
     const y = multiply([a, b, c, d, e, f], ctm)[5]
@@ -99,38 +101,39 @@ export function markArtifacts(source: string, ops: readonly Operation[] = operat
 
   for (let index = 0; index < ops.length; index++) {
     const op = ops[index] as Operation
-    if (op.name === 'q') saved.push(ctm)
-    else if (op.name === 'Q') ctm = saved.pop() ?? ctm
-    else if (op.name === 'cm') {
+    const name = op.name
+    if (name === 'q') saved.push(ctm)
+    else if (name === 'Q') ctm = saved.pop() ?? ctm
+    else if (name === 'cm') {
       const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = numbers(op)
       ctm = multiply([a, b, c, d, e, f], ctm)
-    } else if (op.name === 'BDC' || op.name === 'BMC') {
+    } else if (name === 'BDC' || name === 'BMC') {
       end(op.start)
       depth++
-    } else if (op.name === 'EMC') {
+    } else if (name === 'EMC') {
       depth = Math.max(0, depth - 1)
-    } else if (op.name === 'BT') {
-      const last = findIndex(ops, index, (other) => other.name === 'ET')
-      const inner = ops.slice(index + 1, last)
-      if (depth === 0 && !inner.some((other) => marking.has(other.name))) {
+    } else if (name === 'BT') {
+      // Text inside marked content (most of it) is looked at one operation at a time.
+      const last = depth === 0 ? findIndex(ops, index, (other) => other.name === 'ET') : undefined
+      if (last !== undefined && !firstBetween(ops, index + 1, last, isMarking)) {
         // A text object with no marks of its own: one unit.
-        if (inner.some((other) => textShowing.has(other.name))) begin(op.start, kindOfText(inner))
+        if (firstBetween(ops, index + 1, last, isTextShowing)) begin(op.start, kindOfText(index + 1, last))
         index = last
       } else {
         // Marks inside: an artifact must begin and end within the text object.
         end(op.start)
         inText = true
       }
-    } else if (op.name === 'ET') {
+    } else if (name === 'ET') {
       if (inText) end(op.start)
       inText = false
-    } else if (textShowing.has(op.name)) {
+    } else if (isTextShowing(name)) {
       if (inText) begin(op.start)
-    } else if (op.name === 'm' || op.name === 're') {
+    } else if (name === 'm' || name === 're') {
       const painted = findIndex(ops, index, (other) => pathPainting.has(other.name))
       if (ops[painted]?.name !== 'n') begin(op.start)
       index = painted
-    } else if (xobjectPainting.has(op.name)) {
+    } else if (isXObjectPainting(name)) {
       begin(op.start)
     }
   }
@@ -145,48 +148,90 @@ function findIndex(ops: readonly Operation[], from: number, match: (op: Operatio
   return ops.length - 1
 }
 
+/** The first of the operations from `from` to before `to` whose name matches. */
+function firstBetween(ops: readonly Operation[], from: number, to: number, match: (name: string) => boolean): Operation | undefined {
+  for (let index = from; index < to; index++) if (match((ops[index] as Operation).name)) return ops[index]
+  return undefined
+}
+
 /** Split a content stream (as latin1 text) into operators with their operands (strings, arrays, dictionaries and inline images skipped whole). */
 export function operations(source: string): Operation[] {
   const ops: Operation[] = []
   let operandStart = -1
   let at = 0
   const length = source.length
-  const mark = (position: number): void => {
-    if (operandStart < 0) operandStart = position
-  }
   while (at < length) {
     const code = source.charCodeAt(at) & 0xff
     if (kind[code] === 1) {
       at++
-    } else if (code === 0x25 /* % */) {
+      continue
+    }
+    if (code === 0x25 /* % */) {
       while (at < length && source.charCodeAt(at) !== 0x0a && source.charCodeAt(at) !== 0x0d) at++
-    } else if (code === 0x28 /* ( */) {
-      mark(at)
+      continue
+    }
+    const start = at
+    if (code === 0x28 /* ( */) {
       at = skipString(source, at)
     } else if (code === 0x3c /* < */ && source.charCodeAt(at + 1) !== 0x3c) {
-      mark(at)
       const closing = source.indexOf('>', at)
       at = closing < 0 ? length : closing + 1
     } else if (kind[code] === 2) {
       // `<<`, `>>`, `[`, `]`, `{`, `}`, or a name's slash.
-      mark(at)
       at++
       if (code === 0x2f /* / */) while (at < length && isRegular(source.charCodeAt(at) & 0xff)) at++
     } else {
-      const start = at
       while (at < length && isRegular(source.charCodeAt(at) & 0xff)) at++
       // Most tokens are numbers: told apart by their first character, without slicing them out.
-      const word = isNumberStart(code) ? '' : source.slice(start, at)
-      if (word === '' || keywords.has(word)) {
-        mark(start)
+      const name = isNumberStart(code) ? undefined : operatorName(source, start, at)
+      if (name !== undefined) {
+        if (name === 'BI') at = skipInlineImage(source, at)
+        ops.push({ name, start: operandStart < 0 ? start : operandStart, end: at })
+        operandStart = -1
         continue
       }
-      if (word === 'BI') at = skipInlineImage(source, at)
-      ops.push({ name: word, start: operandStart < 0 ? start : operandStart, end: at })
-      operandStart = -1
     }
+    if (operandStart < 0) operandStart = start
   }
   return ops
+}
+
+/**
+ * Operator names of up to three characters by their character codes, each
+ * sliced out once per process. Seeded with the names compared here and in
+ * `links.ts`, so that a name and the literal it is compared with are one
+ * string (compared without reading their characters).
+ */
+const shortNames = new Map<number, string>()
+for (const name of [...pathPainting, 'Tj', 'TJ', "'", '"', 'Do', 'sh', 'BI', 'BDC', 'BMC', 'EMC', 'q', 'Q', 'cm', 'BT', 'ET', 'Tm', 'Tf', 'm', 're']) {
+  shortNames.set(shortKey(name, 0, name.length), name)
+}
+
+/** The operator named by the word at `start`–`end` (a short name from `shortNames`), or undefined for a keyword operand. */
+function operatorName(source: string, start: number, end: number): string | undefined {
+  const key = shortKey(source, start, end)
+  if (key < 0) {
+    const word = source.slice(start, end)
+    return keywords.has(word) ? undefined : word
+  }
+  let name = shortNames.get(key)
+  if (name === undefined) {
+    name = source.slice(start, end)
+    if (shortNames.size < 4096) shortNames.set(key, name)
+  }
+  return name
+}
+
+/** A number for a word of up to three latin1 characters (never 0, so words of different lengths differ), or -1. */
+function shortKey(source: string, start: number, end: number): number {
+  if (end - start > 3) return -1
+  let key = 0
+  for (let at = start; at < end; at++) {
+    const code = source.charCodeAt(at)
+    if (code > 0xff) return -1
+    key = key * 256 + code
+  }
+  return key
 }
 
 /** The position after a literal string `( … )`, with nested parentheses and escapes. */

@@ -1,7 +1,6 @@
 import { inflateSync } from 'node:zlib'
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
-import type { Operation } from './artifacts.ts'
-import { resolve, type PdfObjects, type PdfPage, type PdfUpdate } from './tags.ts'
+import { latin1, resolve, type PdfObjects, type PdfPage, type PdfUpdate } from './tags.ts'
 
 /**
  * PDF/UA-1 (7.18.5) asks every link annotation for an alternate description
@@ -95,35 +94,42 @@ function numberTree(objects: PdfObjects, root: PDFObject | undefined): Map<numbe
   return entries
 }
 
+/**
+ * Open marked content as seen by the text inside it: the MCID its text goes
+ * to (its own or the nearest enclosing one), and whether it or an enclosing
+ * mark replaces its glyphs with /ActualText.
+ */
+interface OpenMark {
+  owner: number | undefined
+  replaced: boolean
+}
+
 /** Text shown in each marked-content sequence with an MCID on a page, decoded with the fonts' ToUnicode maps. */
 function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, FontMap>): Map<number, string> {
   const fonts = pageFonts(objects, page.dict, cache)
   const texts = new Map<number, string>()
+  const append = (mcid: number | undefined, text: string): void => {
+    if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
+  }
   for (const { source, ops } of page.contents) {
-    // Open marked content: its MCID, and whether it replaces its glyphs with /ActualText.
-    const marks: Array<{ mcid?: number; actual: boolean }> = []
+    const marks: OpenMark[] = []
     let font: FontMap | undefined
-    const append = (text: string): void => {
-      const mcid = marks.findLast((mark) => mark.mcid !== undefined)?.mcid
-      if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
-    }
-    const operands = (op: Operation): string => source.slice(op.start, op.end - op.name.length)
     for (const op of ops) {
-      if (op.name === 'BDC') {
-        const properties = operands(op)
+      const name = op.name
+      const top = marks[marks.length - 1]
+      if (name === 'Tj' || name === 'TJ') {
+        // Most text: one operator per glyph, so no operand is sliced out here.
+        if (font && top?.owner !== undefined && !top.replaced) append(top.owner, shownText(font, source, op.start, op.end - name.length))
+      } else if (name === 'BDC') {
+        const properties = source.slice(op.start, op.end - name.length)
         const mcid = /\/MCID\s+(\d+)/.exec(properties)?.[1]
         // Chromium draws a soft hyphen as a space glyph with `/ActualText <FEFF00AD>`.
         const actual = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(properties)?.[1]
-        if (actual !== undefined) append(utf16(actual.replace(/\s+/g, '').replace(/^feff/i, '')))
-        marks.push({ ...(mcid === undefined ? {} : { mcid: Number(mcid) }), actual: actual !== undefined })
-      } else if (op.name === 'BMC') marks.push({ actual: false })
-      else if (op.name === 'EMC') marks.pop()
-      else if (op.name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(operands(op))?.[1] ?? '')
-      else if ((op.name === 'Tj' || op.name === 'TJ') && font && !marks.some((mark) => mark.actual)) {
-        let shown = ''
-        for (const match of operands(op).matchAll(/<([0-9A-Fa-f\s]*)>/g)) shown += decode(font, (match[1] ?? '').replace(/\s+/g, ''))
-        append(shown)
-      }
+        if (actual !== undefined) append(top?.owner, utf16(actual.replace(/\s+/g, '').replace(/^feff/i, '')))
+        marks.push({ owner: mcid === undefined ? top?.owner : Number(mcid), replaced: actual !== undefined || top?.replaced === true })
+      } else if (name === 'BMC') marks.push({ owner: top?.owner, replaced: top?.replaced === true })
+      else if (name === 'EMC') marks.pop()
+      else if (name === 'Tf') font = fonts.get(/\/([^\s/]+)/.exec(source.slice(op.start, op.end - name.length))?.[1] ?? '')
     }
   }
   return texts
@@ -135,11 +141,53 @@ interface FontMap {
   unicode: Map<number, string>
 }
 
-function decode(font: FontMap, hex: string): string {
-  let text = ''
+/**
+ * The text of the hex strings (`<…>`, white space allowed) in `source` from
+ * `start` to `end` (a `Tj` or `TJ` operator's operands), each decoded on its
+ * own; a trailing part of a character code is dropped.
+ */
+function shownText(font: FontMap, source: string, start: number, end: number): string {
   const step = font.width * 2
-  for (let at = 0; at + step <= hex.length; at += step) text += font.unicode.get(Number.parseInt(hex.slice(at, at + step), 16)) ?? ''
+  let text = ''
+  let at = start
+  while (at < end) {
+    if (source.charCodeAt(at++) !== 0x3c /* < */) continue
+    // Decoded as it is read, and dropped again when the string is not closed.
+    const before = text
+    let closed = false
+    let code = 0
+    let digits = 0
+    for (; at < end; at++) {
+      const char = source.charCodeAt(at)
+      const value = hexValue(char)
+      if (value < 0) {
+        if (isSpace(char)) continue
+        closed = char === 0x3e /* > */
+        if (closed) at++
+        break
+      }
+      code = code * 16 + value
+      if (++digits < step) continue
+      text += font.unicode.get(code) ?? ''
+      code = 0
+      digits = 0
+    }
+    if (!closed) text = before
+  }
   return text
+}
+
+/** A hex digit's value, or -1. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30
+  if (code >= 0x41 && code <= 0x46) return code - 0x37
+  if (code >= 0x61 && code <= 0x66) return code - 0x57
+  return -1
+}
+
+/** White space as a regular expression's `\s` has it, among latin1 characters. */
+function isSpace(code: number): boolean {
+  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0
 }
 
 /** The page's fonts by resource name, with their ToUnicode maps. */
@@ -160,16 +208,22 @@ function pageFonts(objects: PdfObjects, page: PDFDict, cache: Map<number, FontMa
     if (!(stream instanceof PDFRawStream)) continue
     const bytes = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') ? inflateSync(stream.contents) : stream.contents
     const width = font.get(PDFName.of('Subtype')) === PDFName.of('Type0') ? 2 : 1
-    const map = { width, unicode: toUnicodeMap(Buffer.from(bytes).toString('latin1')) }
+    const map = { width, unicode: toUnicodeMap(latin1(bytes)) }
     if (value instanceof PDFRef) cache.set(value.objectNumber, map)
     fonts.set(name.decodeText(), map)
   }
   return fonts
 }
 
-/** UTF-16BE code units written in hex. */
+/** UTF-16BE code units written in hex (hex digits only). */
 function utf16(hex: string): string {
-  return String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((unit) => Number.parseInt(unit, 16)))
+  let text = ''
+  for (let at = 0; at + 4 <= hex.length; at += 4) {
+    let unit = 0
+    for (let digit = at; digit < at + 4; digit++) unit = unit * 16 + hexValue(hex.charCodeAt(digit))
+    text += String.fromCharCode(unit)
+  }
+  return text
 }
 
 /** A ToUnicode CMap's `bfchar` and `bfrange` entries. */

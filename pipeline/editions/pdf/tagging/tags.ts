@@ -124,12 +124,17 @@ export function readPages(objects: PdfObjects, catalog: PDFDict): PdfPage[] {
       if (!(stream instanceof PDFRawStream)) continue
       const filter = stream.dict.get(PDFName.of('Filter'))
       if (filter !== undefined && filter !== PDFName.of('FlateDecode')) continue
-      const source = Buffer.from(filter === undefined ? stream.contents : inflateSync(stream.contents)).toString('latin1')
+      const source = latin1(filter === undefined ? stream.contents : inflateSync(stream.contents))
       page.contents.push({ ref: contentRef, stream, source, ops: operations(source) })
     }
     pages.push(page)
   }
   return pages
+}
+
+/** Bytes as latin1 text, without copying them first. */
+export function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 /** The page margins of `templates/print.css` (`@page { margin: 22mm 20mm 24mm }`), in points: where running heads and page numbers are. */
