@@ -28,34 +28,22 @@ function pagedDir(): string {
   return join(packageDirs().pagedjs, 'dist')
 }
 
-/** Which faces `useFontSheets` loads: none; those of Latin text; those of every character of the page's document. */
-export type FaceLoad = 'none' | 'latin' | 'document'
-
 /**
- * In the print page: make `sheets` its font sheets, kept across documents,
- * and load the faces `load` asks for. Each sheet is a constructed style sheet
- * in the page's adopted sheets, which `document.open()` leaves in place, so
- * its fonts are fetched and decoded once per page instead of once per
- * document. A sheet is built the first time it is asked for, its relative
- * URLs resolved against its `href` through a `<base>` (which works only in a
- * document whose policy allows it: the page's blank one, before its first
- * document; `prepare` builds and adopts the default sheets there).
- *
- * A face is loaded only when its `unicode-range` holds a character to draw:
- * decoding all 46 @fontsource subsets took ~0.3 s of Chromium's time per
- * page (measured), where an English article needs the 6 Latin ones. With
- * `'document'`, the characters are the document's text, attribute values and
- * style sheets without their comments (generated content). Paged.js would
- * load every face before layout (`Chunker.loadFonts`); `prepare` turns that
- * off, since a face that none of the document's characters falls in is never
- * drawn. A face that fails to load is left to the fallback fonts.
+ * In the print page: build `sheets`, the font sheets kept across documents,
+ * and make them the ones `loadFaces` adopts. Each sheet is a constructed
+ * style sheet, which `document.open()` leaves in place in the page's adopted
+ * sheets, so its fonts are fetched and decoded once per page instead of once
+ * per document. A sheet is built the first time it is asked for, its relative
+ * URLs resolved against its `href` through a `<base>`; that works only in a
+ * document whose policy allows it (the page's blank one, or the one before a
+ * document is written), so it runs before each document is written.
  * Self-contained: it runs in the page.
  */
-export async function useFontSheets(sheets: readonly FontSheet[], load: FaceLoad): Promise<void> {
-  const page = window as unknown as { offprintFontSheets?: Map<string, CSSStyleSheet> }
+export function useFontSheets(sheets: readonly FontSheet[]): void {
+  const page = window as unknown as { offprintFontSheets?: Map<string, CSSStyleSheet>; offprintWantedSheets?: CSSStyleSheet[] }
   page.offprintFontSheets ??= new Map()
   const built = page.offprintFontSheets
-  const wanted = sheets.map(({ href, css }) => {
+  page.offprintWantedSheets = sheets.map(({ href, css }) => {
     const key = `${href}\n${css}`
     let sheet = built.get(key)
     if (!sheet) {
@@ -69,28 +57,30 @@ export async function useFontSheets(sheets: readonly FontSheet[], load: FaceLoad
     }
     return sheet
   })
-  if (load === 'none') return
+}
+
+/**
+ * In the print page: adopt the sheets `useFontSheets` built, and load the
+ * faces whose `unicode-range` holds one of `characters` (the document's, from
+ * `documentCharacters`). Decoding all 46 @fontsource subsets took ~0.3 s of
+ * Chromium's time per page (measured), where an English article needs the 6
+ * Latin ones. Paged.js would load every face before layout
+ * (`Chunker.loadFonts`); `prepare` turns that off, since a face that none of
+ * the document's characters falls in is never drawn. A face that fails to
+ * load is left to the fallback fonts. Self-contained: it runs in the page.
+ */
+export async function loadFaces(characters: string): Promise<void> {
+  const wanted = (window as unknown as { offprintWantedSheets?: CSSStyleSheet[] }).offprintWantedSheets ?? []
   const adopted = document.adoptedStyleSheets
   if (adopted.length !== wanted.length || wanted.some((sheet, index) => adopted[index] !== sheet)) document.adoptedStyleSheets = wanted
-  const points = new Set<number>()
-  const add = (text: string): void => {
-    for (const char of text) points.add(char.codePointAt(0) ?? 0)
-  }
-  if (load === 'latin') add('a')
-  else {
-    add(document.body?.textContent ?? '')
-    add(document.title)
-    for (const element of document.querySelectorAll('*')) for (const attribute of element.attributes) add(attribute.value)
-    // Generated content's strings; not the sheets' comments (print.css names the Kazakh letters in one).
-    for (const style of document.querySelectorAll('style')) add((style.textContent ?? '').replace(/\/\*[\s\S]*?\*\//g, ''))
-  }
+  const points: number[] = []
+  for (const char of characters) points.push(char.codePointAt(0) ?? 0)
   const covers = (range: string): boolean =>
     range.split(',').some((part) => {
       const [from = '', to = from] = part.trim().replace(/^U\+/i, '').split('-')
       const low = Number.parseInt(from.replaceAll('?', '0'), 16)
       const high = Number.parseInt((from.includes('?') ? from : to).replaceAll('?', 'F'), 16)
-      for (const point of points) if (point >= low && point <= high) return true
-      return false
+      return points.some((point) => point >= low && point <= high)
     })
   const loading: Array<Promise<unknown>> = []
   document.fonts.forEach((face) => {
@@ -105,7 +95,7 @@ export async function useFontSheets(sheets: readonly FontSheet[], load: FaceLoad
  * page that is already set up instead of a new page that loads the script
  * again. `document.open()` keeps the window and its globals (HTML's current
  * rule), so Paged.js survives from one document to the next; so do the font
- * sheets (`useFontSheets`).
+ * sheets (`useFontSheets`) and the faces they loaded.
  */
 export const printPage: KeptPageKind = {
   name: 'print',
@@ -119,7 +109,8 @@ export const printPage: KeptPageKind = {
     // Paged.js loads no font itself: each document loads the faces its characters need (`useFontSheets`).
     await page.evaluate('window.Paged.Chunker.prototype.loadFonts = () => Promise.resolve()')
     // The Latin faces, which nearly every document needs, are loaded now, while the build still parses the source.
-    await page.evaluate(useFontSheets, sheets, 'latin' as FaceLoad)
+    await page.evaluate(useFontSheets, sheets)
+    await page.evaluate(loadFaces, 'a')
   },
   prepareAllows: () => [...packageDirs().fonts, pagedDir()],
 }

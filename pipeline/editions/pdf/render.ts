@@ -4,7 +4,8 @@ import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
 import { findPageStarts, pageStartQuery } from './page-starts.ts'
 import type { FontSheet } from './print-assets.ts'
-import { type FaceLoad, printPage, reseed, useFontSheets } from './print-page.ts'
+import { documentCharacters } from './document-characters.ts'
+import { loadFaces, printPage, reseed, useFontSheets } from './print-page.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -54,9 +55,9 @@ export async function renderPdf(
       await page.evaluate(reseed)
       const loaded = (async () => {
         // The sheets are built before the document is written: its policy refuses the `<base>` they are built with.
-        await page.evaluate(useFontSheets, fonts, 'none' as FaceLoad)
+        await page.evaluate(useFontSheets, fonts)
         await page.evaluate(writeDocument, html)
-        await page.evaluate(useFontSheets, fonts, 'document' as FaceLoad)
+        await page.evaluate(loadFaces, documentCharacters(html))
       })()
       await withTimeout(loaded, limits.navigationTimeoutMs, 'loading the print document, its fonts and images')
       const pages = await withTimeout(layout(page), limits.layoutTimeoutMs, 'laying out pages with Paged.js').catch((error: unknown) => {
