@@ -76,6 +76,31 @@ export function buildPrintDocument(input: EditionInput, options: PrintDocumentOp
 }
 
 /**
+ * The print document as Paged.js takes it apart: the body's content already
+ * in the `<template data-ref="pagedjs-content">` that Paged.js would move it
+ * into (`Previewer.wrapContent`), so that Chromium never lays out and paints
+ * the unpaged document first (about 25 ms of Chromium's time per document,
+ * measured). A new root; `tree` is left as it is.
+ */
+export function inPagedTemplate(tree: Root): Root {
+  return {
+    ...tree,
+    children: tree.children.map((html) =>
+      html.type === 'element' && html.tagName === 'html'
+        ? {
+            ...html,
+            children: html.children.map((body) =>
+              body.type === 'element' && body.tagName === 'body'
+                ? { ...body, children: [{ ...h('template', { dataRef: 'pagedjs-content' }), content: { type: 'root', children: body.children } }] }
+                : body,
+            ),
+          }
+        : html,
+    ),
+  }
+}
+
+/**
  * Chromium draws no space where a line wraps, so the PDF's tags (and a wrapped
  * heading's bookmark) would read "theJanuary". Print CSS keeps the spaces of
  * headings and paragraphs (`white-space: pre-wrap`), where a line-end space is

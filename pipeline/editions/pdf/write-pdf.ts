@@ -1,7 +1,7 @@
 import type { ArticleMeta } from '../../common/article.ts'
 import type { BrowserSession } from '../browser.ts'
 import type { EditionResult, EditionInput, EditionWarning } from '../edition.ts'
-import { buildPrintDocument } from './print-document.ts'
+import { buildPrintDocument, inPagedTemplate } from './print-document.ts'
 import { addPdfMetadata } from './tagging/metadata.ts'
 import { keyBlocks } from '../block-keys.ts'
 import type { PageStart } from '../edition.ts'
@@ -60,7 +60,7 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
     const shared = [input.templatesDir, ...dirs.fonts, ...brandDirs(input.brand)]
     // Documents of one build share print pages whatever their source folders (see `PageAccess.shareKey`): they are one
     // publisher's, and a page per folder would evaluate Paged.js again for every article in a folder of its own.
-    const rendered = await renderPdf(session, serializeHtml(document.tree), fonts, [input.sourceDir, ...shared], shared.join('\0'), limits)
+    const rendered = await renderPdf(session, serializeHtml(inPagedTemplate(document.tree)), fonts, [input.sourceDir, ...shared], shared.join('\0'), limits)
     options.onLaidOut?.(rendered.pageStarts)
     const data = addPdfMetadata(rendered.pdf, {
       title: article.meta.title,

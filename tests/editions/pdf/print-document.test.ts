@@ -4,7 +4,7 @@ import { select, selectAll } from 'hast-util-select'
 import { toHtml } from 'hast-util-to-html'
 import { describe, expect, it } from 'vitest'
 import type { ArticleData } from '../../../pipeline/common/article.ts'
-import { buildPrintDocument } from '../../../pipeline/editions/pdf/print-document.ts'
+import { buildPrintDocument, inPagedTemplate } from '../../../pipeline/editions/pdf/print-document.ts'
 
 function printPage(html: string): Root {
   const article: ArticleData = {
@@ -48,5 +48,19 @@ describe('buildPrintDocument', () => {
     expect(toHtml(select('main > p', tree) as Root['children'][number])).toMatch(
       /^<p>One <em>two <\/em>three<br>four <span class="image-placeholder"[^>]*>[^<]*<\/span> five<\/p>$/,
     )
+  })
+})
+
+describe('inPagedTemplate', () => {
+  it("puts the body's content in the template Paged.js takes it from, and leaves the tree as it was", () => {
+    const tree = printPage('<p>One</p><p>Two</p>')
+    const before = toHtml(tree)
+    const html = toHtml(inPagedTemplate(tree))
+    expect(html).toMatch(/<body><template data-ref="pagedjs-content"><header[^]*<main><p>One<\/p><p>Two<\/p><\/main><\/template><\/body>/)
+    expect(toHtml(tree)).toBe(before)
+    // Parsed again, as Chromium will: the content is inert in the template, nothing is left in the body to lay out.
+    const parsed = fromHtml(html)
+    expect(selectAll('body > *', parsed).map((node) => node.tagName)).toEqual(['template'])
+    expect(select('body p', parsed)).toBeUndefined()
   })
 })
