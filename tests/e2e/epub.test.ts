@@ -146,6 +146,14 @@ describe.each(Object.keys(sources))('EPUB edition of %s', (label) => {
     for (const name of Object.keys(zip.files)) expect(name).toMatch(/^[A-Za-z0-9._/-]+$/)
   })
 
+  it('stores the cover PNG as it is and deflates the text (the PNG is compressed already)', () => {
+    const { bytes } = book(label)
+    const methods = zipMethods(bytes)
+    expect(methods.get('OEBPS/cover.png')).toBe(0)
+    expect(methods.get('OEBPS/text.xhtml')).toBe(8)
+    expect(methods.get('OEBPS/content.opf')).toBe(8)
+  })
+
   it('describes the book in its package: identifier, metadata, accessibility, cover', () => {
     const b = book(label)
     const opf = doc(b, 'content.opf')
@@ -439,3 +447,17 @@ describe('EPUB edition with the page-list of the PDF built in the same run', () 
     })
   })
 })
+
+/** Each entry's compression method (0 stored, 8 deflated), from the zip's central directory. */
+function zipMethods(bytes: Buffer): Map<string, number> {
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  const methods = new Map<string, number>()
+  let at = bytes.readUInt32LE(end + 16)
+  for (let count = bytes.readUInt16LE(end + 10); count > 0; count--) {
+    expect(bytes.readUInt32LE(at)).toBe(0x02014b50)
+    const nameLength = bytes.readUInt16LE(at + 28)
+    methods.set(bytes.subarray(at + 46, at + 46 + nameLength).toString('latin1'), bytes.readUInt16LE(at + 10))
+    at += 46 + nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32)
+  }
+  return methods
+}

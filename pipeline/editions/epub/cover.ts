@@ -7,6 +7,7 @@ import { formatDate } from '../title-block.ts'
 import { coverFontOptions, sansFamily, serifFamily } from './cover-fonts.ts'
 import { graphemesOf, fitLines, inkWidthOf } from './cover-lines.ts'
 import { type BlockInk, measureInk, type TextStyle } from './cover-measure.ts'
+import { opaquePng } from './cover-png.ts'
 import { type CoverBrand, coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
 
 /** A block of the cover: its text, how it is set, the space above it, and at most how many lines. */
@@ -188,6 +189,7 @@ function localeOf(lang: string): string {
 
 /** The cover as PNG (1600 × 2560), drawn by resvg from `coverLayout`'s SVG with the cover's own fonts only. The same metadata gives the same bytes. */
 export function renderCover(meta: ArticleMeta, brand: CoverBrand = {}): Uint8Array {
-  const png = coverLayout(meta, brand).resvg.render().asPng()
+  const image = coverLayout(meta, brand).resvg.render()
+  const png = opaquePng(image.pixels, image.width, image.height) ?? image.asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

@@ -69,12 +69,12 @@ function svgLines(svg: string): string[] {
 const squeeze = (text: string): string => text.replace(/\s+/g, '')
 
 describe('EPUB cover (SVG drawn by resvg)', () => {
-  it('is a PNG of 1600 × 2560, the same bytes on every render', () => {
+  it('is an opaque RGB PNG of 1600 × 2560, the same bytes on every render', () => {
     const first = renderCover(english)
     const second = renderCover(structuredClone(english))
     expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true)
     const pixels = decodePng(first)
-    expect([pixels.width, pixels.height]).toEqual([1600, 2560])
+    expect([pixels.width, pixels.height, pixels.channels]).toEqual([1600, 2560, 3])
   })
 
   it.each([
