@@ -1,10 +1,8 @@
 import { Resvg } from '@resvg/resvg-js'
-import type { Element as HastElement } from 'hast'
-import { fromHtml } from 'hast-util-from-html'
-import { selectAll } from 'hast-util-select'
 import type { Element, ElementContent } from 'xast'
 import { toXml } from 'xast-util-to-xml'
 import { x } from 'xastscript'
+import { outlinedPaths } from './outlined-paths.ts'
 
 /** How a block of the cover is set: its font stack, weight, slant and letter spacing (in em). */
 export interface TextStyle {
@@ -91,11 +89,11 @@ export function measureInk(blocks: readonly MeasureBlock[], fonts: object, lang:
   const svg = x('svg', { xmlns: 'http://www.w3.org/2000/svg', width: '100', height: String((row + 1) * measureSize * 2) }, texts)
   const outlined = new Resvg(toXml(svg), { font: fonts, languages: [lang], logLevel: 'off' }).toString()
   const extents = new Map<number, [number, number]>()
-  for (const path of selectAll('path', fromHtml(outlined, { fragment: true })) as HastElement[]) {
-    const fill = String(path.properties.fill ?? '')
+  for (const path of outlinedPaths(outlined)) {
+    const fill = path.fill ?? ''
     if (!/^#[0-9a-f]{6}$/i.test(fill)) continue
     const id = Number.parseInt(fill.slice(1), 16)
-    const [left, right] = xRange(String(path.properties.d ?? ''))
+    const [left, right] = xRange(path.d)
     const known = extents.get(id)
     extents.set(id, known ? [Math.min(known[0], left), Math.max(known[1], right)] : [left, right])
   }

@@ -1,13 +1,11 @@
 import { Resvg } from '@resvg/resvg-js'
-import type { Element } from 'hast'
-import { fromHtml } from 'hast-util-from-html'
-import { selectAll } from 'hast-util-select'
 import type { ArticleMeta } from '../../common/article.ts'
 import { formatDate } from '../title-block.ts'
 import { coverFontOptions, sansFamily, serifFamily } from './cover-fonts.ts'
 import { graphemesOf, fitLines, inkWidthOf } from './cover-lines.ts'
 import { type BlockInk, measureInk, type TextStyle } from './cover-measure.ts'
 import { opaquePng } from './cover-png.ts'
+import { outlinedPaths } from './outlined-paths.ts'
 import { type CoverBrand, coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
 
 /** A block of the cover: its text, how it is set, the space above it, and at most how many lines. */
@@ -160,20 +158,19 @@ function setTop(top: readonly Block[], room: number, set: (block: Block, i: numb
 /** How far (user units) each line's ink leaves the left and the right margin in resvg's outlined tree (≤ 0: not at all), by line. */
 function overflowsOf(outlined: string): Array<[number, number]> {
   const overflows: Array<[number, number]> = []
-  for (const group of selectAll('g[id^="line-"]', fromHtml(outlined, { fragment: true })) as Element[]) {
-    const index = Number(String(group.properties.id).slice('line-'.length))
-    let left = Number.NEGATIVE_INFINITY
-    let right = Number.NEGATIVE_INFINITY
-    for (const path of selectAll('path', group) as Element[]) {
-      const xs = String(path.properties.d ?? '')
-        .split(/[\s,]+|(?=[A-Za-z])|(?<=[A-Za-z])/)
-        .filter((token) => token !== '' && !/^[A-Za-z]$/.test(token))
-        .filter((_, i) => i % 2 === 0)
-        .map(Number)
-      left = Math.max(left, coverDesign.left - Math.min(...xs))
-      right = Math.max(right, Math.max(...xs) - coverDesign.right)
-    }
-    overflows[index] = [left, right]
+  // Every line's group, with ink or not.
+  for (const [, index] of outlined.matchAll(/<g id="line-(\d+)"/g)) overflows[Number(index)] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
+  for (const path of outlinedPaths(outlined)) {
+    const line = path.groups.find((id) => id.startsWith('line-'))
+    const overflow = line === undefined ? undefined : overflows[Number(line.slice('line-'.length))]
+    if (!overflow) continue
+    const xs = path.d
+      .split(/[\s,]+|(?=[A-Za-z])|(?<=[A-Za-z])/)
+      .filter((token) => token !== '' && !/^[A-Za-z]$/.test(token))
+      .filter((_, i) => i % 2 === 0)
+      .map(Number)
+    overflow[0] = Math.max(overflow[0], coverDesign.left - Math.min(...xs))
+    overflow[1] = Math.max(overflow[1], Math.max(...xs) - coverDesign.right)
   }
   return overflows
 }
