@@ -32,6 +32,9 @@ await build({
   // took 0.30–0.36 CPU-seconds to load from node_modules in a fresh worker, 0.17–0.24 bundled.
   // Its templates are modules, and it reads no file of its own.
   external: ['chromium-bidi', 'chromium-bidi/*', 'typescript', '@resvg/resvg-js', 'hyphen', 'hyphen/*', 'pagedjs', 'tsx', 'tsx/*', 'esbuild'],
+  // pdf-lib's ES modules, not its CommonJS main, so that esbuild leaves out what offprint never
+  // calls (forms, drawing, fonts): the PDF chunk loads 45 ms sooner (950 → 780 KB, measured).
+  alias: { 'pdf-lib': './node_modules/pdf-lib/es/index.js' },
   sourcemap: 'linked',
   // CommonJS packages (yaml) require Node's built-ins: give the bundle a `require`.
   banner: { js: "import { createRequire as __offprintRequire } from 'node:module'; const require = __offprintRequire(import.meta.url);" },
