@@ -7,10 +7,11 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 # Debian packages: the build needs a browser and fallback fonts (the PDF's own
 # Noto Serif and Noto Sans Mono come from npm; DejaVu and WenQuanYi cover
 # symbols and CJK names the Noto pair lacks); the tests also need
-# Java + epubcheck, poppler-utils, qpdf, w3m (reader-mode tests) and jing
-# (RELAX NG validation of the OPDS catalog and the Atom feed).
+# Java + epubcheck, poppler-utils, qpdf, w3m (reader-mode tests), jing
+# (RELAX NG validation of the OPDS catalog and the Atom feed) and unzip (Info-ZIP's
+# test of the EPUB's archive).
 BUILD_PKGS := chromium-headless-shell fonts-noto-core fonts-dejavu-core fonts-wqy-zenhei
-TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf w3m jing
+TEST_PKGS := default-jre-headless epubcheck poppler-utils qpdf w3m jing unzip
 # command or file that proves each package is there
 have_chromium-headless-shell := test -x /usr/bin/chromium-headless-shell || test -x /usr/bin/chromium || test -n "$$PUPPETEER_EXECUTABLE_PATH"
 have_fonts-noto-core := test -d /usr/share/fonts/truetype/noto
@@ -22,6 +23,7 @@ have_poppler-utils := command -v pdftotext
 have_qpdf := command -v qpdf
 have_w3m := command -v w3m
 have_jing := command -v jing
+have_unzip := command -v unzip
 
 define ensure_packages
 	@missing=""; for p in $(1); do \
@@ -36,6 +38,7 @@ define ensure_packages
 	    qpdf) $(have_qpdf) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    w3m) $(have_w3m) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	    jing) $(have_jing) >/dev/null 2>&1 || missing="$$missing $$p";; \
+	    unzip) $(have_unzip) >/dev/null 2>&1 || missing="$$missing $$p";; \
 	  esac; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -1,4 +1,5 @@
 import { EPub, type Chapter, type Options } from 'epub-gen-memory'
+import { zipArchive } from './zip-archive.ts'
 
 /** A file the package carries besides what epub-gen-memory writes itself (images). */
 export interface PackagedResource {
@@ -52,10 +53,11 @@ const zipEpochFloor = Date.UTC(1980, 0, 1, 0, 0, 0) / 1000
  * - the identifier is ours, not `Math.random()`;
  * - images are the files we give, never fetched (`downloadAllImages`), and no
  *   fonts are downloaded;
- * - every zip entry gets the build's time instead of `new Date()`;
- * - images and fonts already compressed are stored, not deflated again.
- * Everything else (the `mimetype` entry stored first, `container.xml`, the
- * templates rendered with EJS, the cover, DEFLATE for the rest) is the package's.
+ * - the archive is written by `zipArchive` (zlib), every entry at the
+ *   build's time instead of `new Date()`, images and fonts already compressed
+ *   stored, not deflated again.
+ * Everything else (the `mimetype` entry first, `container.xml`, the templates
+ * rendered with EJS, the cover) is the package's.
  */
 class OffprintEPub extends EPub {
   readonly #resources: PackagedResource[]
@@ -76,14 +78,17 @@ class OffprintEPub extends EPub {
     for (const resource of this.#resources) folder.file(resource.href, resource.data, { binary: true })
   }
 
-  /** Render, pin every entry's time, and zip. */
+  /** Render, then zip what epub-gen-memory put in its JSZip folder tree, in its order (`mimetype` first), at the build's time. */
   async pack(): Promise<Uint8Array> {
     await this.render()
-    for (const entry of Object.values(this.zip.files)) {
-      entry.date = this.#date
-      if (compressed.test(entry.name)) entry.options.compression = 'STORE'
-    }
-    return this.generateAsync({ type: 'uint8array', mimeType: 'application/epub+zip', compression: 'DEFLATE', compressionOptions: { level: 9 } })
+    const entries = await Promise.all(
+      Object.values(this.zip.files).map(async (entry) => ({
+        name: entry.name,
+        data: entry.dir ? new Uint8Array() : await entry.async('uint8array'),
+        store: entry.options.compression === 'STORE' || compressed.test(entry.name),
+      })),
+    )
+    return zipArchive(entries, this.#date)
   }
 }
 
