@@ -102,9 +102,10 @@ export const printPage: KeptPageKind = {
   async prepare(page: Page) {
     const sheets = await defaultFontSheets()
     await page.setJavaScriptEnabled(true)
-    // Laid out in the media it prints in: a sheet's `@media print` rules shape the pages Paged.js makes, and
-    // printing then changes no media, which saved a style recalculation of the whole document per print
-    // (about 30 ms of Chromium's time for the article's 4 pages, measured in a trace).
+    // Laid out in the media it prints in. Printing then changes no media, which saved a style recalculation
+    // of the whole document per print (about 30 ms of Chromium's time for the article's 4 pages, measured in
+    // a trace); and a sheet Paged.js does not read (`data-pagedjs-ignore`) applies its `@media print` rules
+    // while the pages are made, as it will when they are printed (Paged.js applies those of the sheets it reads).
     await page.emulateMediaType('print')
     await page.evaluate(determinism)
     // Loaded by the page from disk, not sent through the DevTools pipe as an expression: 0.10 s

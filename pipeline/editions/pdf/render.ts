@@ -78,7 +78,9 @@ export async function renderPdf(
 /**
  * In the print page: replace its document with `html` and wait for its style
  * sheets, images and fonts. (The `load` event does not fire again for a
- * document written with `document.open()`.)
+ * document written with `document.open()`.) The body's images are in Paged.js's
+ * content template (`inPagedTemplate`), inert until Paged.js lays out their
+ * page, where it waits for them itself.
  */
 async function writeDocument(html: string): Promise<void> {
   document.open()
