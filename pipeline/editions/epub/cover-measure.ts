@@ -2,7 +2,7 @@ import { Resvg } from '@resvg/resvg-js'
 import type { Element, ElementContent } from 'xast'
 import { toXml } from 'xast-util-to-xml'
 import { x } from 'xastscript'
-import { outlinedPaths } from './outlined-paths.ts'
+import { readOutlined } from './outlined-paths.ts'
 
 /** How a block of the cover is set: its font stack, weight, slant and letter spacing (in em). */
 export interface TextStyle {
@@ -89,7 +89,7 @@ export function measureInk(blocks: readonly MeasureBlock[], fonts: object, lang:
   const svg = x('svg', { xmlns: 'http://www.w3.org/2000/svg', width: '100', height: String((row + 1) * measureSize * 2) }, texts)
   const outlined = new Resvg(toXml(svg), { font: fonts, languages: [lang], logLevel: 'off' }).toString()
   const extents = new Map<number, [number, number]>()
-  for (const path of outlinedPaths(outlined)) {
+  for (const path of readOutlined(outlined).paths) {
     const fill = path.fill ?? ''
     if (!/^#[0-9a-f]{6}$/i.test(fill)) continue
     const id = Number.parseInt(fill.slice(1), 16)

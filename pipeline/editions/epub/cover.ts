@@ -5,7 +5,7 @@ import { coverFontOptions, sansFamily, serifFamily } from './cover-fonts.ts'
 import { graphemesOf, fitLines, inkWidthOf } from './cover-lines.ts'
 import { type BlockInk, measureInk, type TextStyle } from './cover-measure.ts'
 import { opaquePng } from './cover-png.ts'
-import { outlinedPaths } from './outlined-paths.ts'
+import { readOutlined } from './outlined-paths.ts'
 import { type CoverBrand, coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
 
 /** A block of the cover: its text, how it is set, the space above it, and at most how many lines. */
@@ -158,9 +158,10 @@ function setTop(top: readonly Block[], room: number, set: (block: Block, i: numb
 /** How far (user units) each line's ink leaves the left and the right margin in resvg's outlined tree (≤ 0: not at all), by line. */
 function overflowsOf(outlined: string): Array<[number, number]> {
   const overflows: Array<[number, number]> = []
+  const { paths, groups } = readOutlined(outlined)
   // Every line's group, with ink or not.
-  for (const [, index] of outlined.matchAll(/<g id="line-(\d+)"/g)) overflows[Number(index)] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
-  for (const path of outlinedPaths(outlined)) {
+  for (const id of groups) if (id.startsWith('line-')) overflows[Number(id.slice('line-'.length))] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
+  for (const path of paths) {
     const line = path.groups.find((id) => id.startsWith('line-'))
     const overflow = line === undefined ? undefined : overflows[Number(line.slice('line-'.length))]
     if (!overflow) continue
