@@ -14,7 +14,7 @@ import { editionKey } from './cache-key.ts'
 import type { HashCache } from './hash-cache.ts'
 import { editionFiles, freshEditions, type IndexEntry, type OutputRecord, readRecord, recordFile, recordOf } from './output-record.ts'
 import type { ParseRequest, Parsed } from './parse-stage.ts'
-import { type EditionContext, epubOutlived, settleFreshness, writeEditions } from './write-editions.ts'
+import { type EditionContext, epubOutlived, preloadPdfWriter, settleFreshness, writeEditions } from './write-editions.ts'
 import { replaceFolder } from './write-atomic.ts'
 import { isInsideFolder } from '../common/inside-folder.ts'
 
@@ -81,12 +81,7 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   if (previous && fresh.size === job.editions.length) {
     return { file: new VFile({ path: job.sourcePath }), status: 'cached', entry: previous, timings: {}, terms: previous.terms ?? [] }
   }
-  // A stale PDF needs the browser (nothing else does): start it while the source is parsed.
-  // A launch failure is handled where the PDF awaits it; the catch here only keeps it from
-  // being an unhandled rejection when parsing fails first.
-  if (!job.check && job.editions.includes('pdf') && !fresh.has('pdf')) job.browser().catch(() => undefined)
-
-  const parsed = await job.parse({
+  const parsing = job.parse({
     sourcePath: job.sourcePath,
     glossary: job.glossary,
     paper: job.paper,
@@ -99,6 +94,15 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
     html: job.editions.includes('html') && !fresh.has('html'),
     editions: job.editions,
   })
+  // A stale PDF needs the browser (nothing else does): it is made ready, and the PDF's writer loaded, while
+  // the source is parsed. Both come after the parse is handed to a worker, as loading their code holds this
+  // thread for 0.2–0.3 s. A launch failure is handled where the PDF awaits it; the catch here only keeps it
+  // from being an unhandled rejection when parsing fails first.
+  if (!job.check && job.editions.includes('pdf') && !fresh.has('pdf')) {
+    job.browser().catch(() => undefined)
+    preloadPdfWriter()
+  }
+  const parsed = await parsing
   const { file, tree, article, timings } = parsed
   const terms = article?.terms.map((term) => term.entry.term) ?? []
   if (!tree || !article) return { file, status: 'failed', timings, terms }

@@ -130,7 +130,6 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
     held.started.catch(() => undefined)
   }
   if (cold && usesPool(options, sources.length)) startPool(held, options, sources.length)
-  if (cold && options.editions.includes('pdf')) startSession(held, options, singleProcess).catch(() => undefined)
   const [{ readProject }, { glossaryFor }] = await Promise.all([import('../source/project-file.ts'), import('../glossary/resolve.ts')])
   // A project file with errors: reported, and nothing is built or written.
   const { file: projectFile, project } = await readProject(options.project)

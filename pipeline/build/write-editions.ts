@@ -111,6 +111,11 @@ interface WriteOptions {
   onPrintPages?: (pages: PrintPages) => void
 }
 
+/** Load the PDF's writer ahead of its first use (a failure to load is reported where it is used). */
+export function preloadPdfWriter(): void {
+  import('../editions/pdf/write-pdf.ts').catch(() => undefined)
+}
+
 /** One edition's writer, loaded when first needed (a build without a PDF never loads the browser's code). */
 async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, options: WriteOptions): Promise<WrittenOne> {
   if (edition === 'html') {

@@ -2,7 +2,10 @@ import { realpath } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import puppeteer, { type Browser, type ConnectionTransport, type HTTPRequest, type Page } from 'puppeteer'
+import type { Browser, ConnectionTransport, HTTPRequest, Page } from 'puppeteer-core'
+// puppeteer-core's build without Node's launchers: offprint starts Chromium itself (`chromium-process.ts`) and only
+// connects. The full entry also loads the browser downloader, proxy agents and a PAC interpreter (2 MB of script).
+import puppeteer from 'puppeteer-core/internal/puppeteer-core-browser.js'
 import { browserInstallHint, type StartedChromium, startChromium } from './chromium-process.ts'
 import { isInsideFolder } from '../common/inside-folder.ts'
 
@@ -103,11 +106,12 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   const timeoutMs = options.launchTimeoutMs ?? 30_000
   let browser: Browser
   try {
-    browser = await withTimeout(
+    // The same class as puppeteer-core's `Browser`, declared twice: in its rolled-up types and in the module's own.
+    browser = (await withTimeout(
       puppeteer.connect({ transport: new PipeTransport(started.input, started.output), defaultViewport: { width: 800, height: 600 }, protocolTimeout: 180_000 }),
       timeoutMs,
       'starting Chromium',
-    )
+    )) as unknown as Browser
   } catch (error) {
     started.kill()
     const printed = started.stderr()

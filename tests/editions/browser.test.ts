@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import type { Page } from 'puppeteer'
+import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { puppeteerArgs, startChromium } from '../../pipeline/editions/chromium-process.ts'
@@ -149,7 +149,7 @@ describe('kept pages', () => {
 
 describe('starting Chromium', () => {
   it('gives Chromium the flags puppeteer.launch would, ours besides', async () => {
-    const { default: puppeteer } = await import('puppeteer')
+    const { default: puppeteer } = await import('puppeteer-core')
     const theirs = puppeteer.defaultArgs({ headless: 'shell', userDataDir: '/profile' }).filter((arg) => arg !== '--user-data-dir=/profile' && arg !== 'about:blank')
     expect([...puppeteerArgs]).toEqual(theirs)
   })

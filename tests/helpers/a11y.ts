@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { Page, SerializedAXNode } from 'puppeteer'
+import type { Page, SerializedAXNode } from 'puppeteer-core'
 import { findBrowser } from '../../pipeline/editions/chromium-process.ts'
 import { projectRoot } from './corpus.ts'
 

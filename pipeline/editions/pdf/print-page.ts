@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Page } from 'puppeteer'
+import type { Page } from 'puppeteer-core'
 import type { KeptPageKind } from '../browser.ts'
 import { defaultFontSheets, type FontSheet, packageDirs } from './print-assets.ts'
 

@@ -1,4 +1,4 @@
-import type { Page } from 'puppeteer'
+import type { Page } from 'puppeteer-core'
 import { type BrowserSession, withTimeout } from '../browser.ts'
 import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
