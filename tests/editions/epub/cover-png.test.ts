@@ -36,6 +36,17 @@ describe('opaquePng', () => {
     expect(chunks(png as Uint8Array)).toEqual(['IHDR', 'IDAT', 'IEND'].map((type) => ({ type, crcOk: true })))
   })
 
+  it('makes the same file from pixels it cannot read as 32-bit words (an odd offset)', () => {
+    const image = new Resvg(drawing).render()
+    const shifted = new Uint8Array(image.pixels.length + 1).subarray(1)
+    shifted.set(image.pixels)
+    const png = opaquePng(shifted, image.width, image.height)
+    expect(png).toBeDefined()
+    expect(Buffer.from(png as Uint8Array).equals(Buffer.from(opaquePng(image.pixels, image.width, image.height) as Uint8Array))).toBe(true)
+    shifted[3] = 128
+    expect(opaquePng(shifted, image.width, image.height)).toBeUndefined()
+  })
+
   it('declines a picture with a pixel that is not opaque', () => {
     const image = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="#000" fill-opacity="0.5"/></svg>').render()
     expect(opaquePng(image.pixels, image.width, image.height)).toBeUndefined()
