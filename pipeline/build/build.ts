@@ -143,7 +143,9 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   const theme = themeSheets(project)
   const brand = project.brand
   const site = siteOptionsOf(project, options.siteUrl)
-  const fingerprint = await buildFingerprint(templates, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
+  // The code's fingerprint is read once: the cache keys and the index's stamp both hold it.
+  const code = await codeFingerprint(templates)
+  const fingerprint = buildFingerprint(code, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
   const hashes = await openHashCache(options.hashCacheFile ?? hashCacheFileFor(options.out))
   const report: BuildReport = { files: projectFile && projectFile.messages.length > 0 ? [projectFile] : [], built: [], failed: [], sources: [] }
@@ -194,7 +196,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   if (!options.check) {
     const entries = new Map([...existing].flatMap(([slug, entry]) => (entry ? [[slug, entry] as const] : [])))
     for (const entry of report.built) entries.set(entry.slug, entry)
-    await writeIndex(options.out, [], templates, entries, site)
+    await writeIndex(options.out, [], templates, entries, site, code)
   }
   return report
 
@@ -297,7 +299,8 @@ async function removeStale(out: string, existing: Map<string, IndexEntry | null>
  * key (a hash of the entries, the site URL and offprint's code and
  * templates): when it is unchanged and the feeds are there, nothing is
  * rendered or rewritten; otherwise each feed file is rewritten only if its
- * bytes change.
+ * bytes change. `code` is the build's `codeFingerprint` of `templates`, when
+ * it has read it already; default: read here.
  */
 export async function writeIndex(
   out: string,
@@ -305,13 +308,14 @@ export async function writeIndex(
   templates = templatesDir,
   known?: ReadonlyMap<string, IndexEntry>,
   site: SiteOptions = {},
+  code?: string,
 ): Promise<void> {
   const entries = new Map<string, IndexEntry>(known ?? [])
   if (!known) for (const [slug, entry] of await readOutput(out)) if (entry) entries.set(slug, entry)
   for (const entry of extra) entries.set(entry.slug, entry)
   const sorted = [...entries.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
   const key = createHash('sha256')
-    .update(await codeFingerprint(templates))
+    .update(code ?? (await codeFingerprint(templates)))
     .update(JSON.stringify(sorted))
     .update(JSON.stringify({ siteUrl: site.siteUrl ?? null, epoch: process.env.SOURCE_DATE_EPOCH ?? null }))
     // The project's site settings, only when there are some: without them the stamp is as before.

@@ -6,14 +6,11 @@ import { projectRoot } from '../common/project-root.ts'
 
 /**
  * The part of every cache key that is the same for all sources: the tool
- * (its code and locked dependencies), the templates and the settings that
- * change output. Computed once per build.
+ * (`code`, its `codeFingerprint`) and the settings that change output.
+ * Computed once per build.
  */
-export async function buildFingerprint(templatesDir: string, settings: Record<string, unknown>): Promise<string> {
-  return createHash('sha256')
-    .update(await codeFingerprint(templatesDir))
-    .update(JSON.stringify(settings))
-    .digest('hex')
+export function buildFingerprint(code: string, settings: Record<string, unknown>): string {
+  return createHash('sha256').update(code).update(JSON.stringify(settings)).digest('hex')
 }
 
 /**
