@@ -3,6 +3,12 @@ import { crc32, deflateSync } from 'node:zlib'
 /** Whether this machine stores a 32-bit word's lowest byte first (every platform Node runs on but a few). */
 const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
 
+/** How far right each channel of a pixel's 32-bit word is shifted to its byte. */
+const [red, green, blue] = littleEndian ? [0, 8, 16] : [24, 16, 8]
+
+/** A pixel's alpha bits, as the signed 32-bit number `&` gives. */
+const opaque = littleEndian ? 0xff000000 | 0 : 0xff
+
 /** The eight bytes every PNG file starts with. */
 const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)
 
@@ -17,29 +23,21 @@ const signature = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)
  * how to write.
  */
 export function opaquePng(rgba: Uint8Array, width: number, height: number): Uint8Array | undefined {
-  // Each pixel read as one 32-bit word, little-endian (alpha in the top byte): 56 → 44 ms for the cover, warm.
-  const pixels = littleEndian && rgba.byteOffset % 4 === 0 ? new Uint32Array(rgba.buffer, rgba.byteOffset, width * height) : undefined
+  // Each pixel read as one 32-bit word (56 → 44 ms for the cover, warm): from a copy when the bytes are not aligned to 4.
+  const aligned = rgba.byteOffset % 4 === 0 ? rgba : new Uint8Array(rgba)
+  const pixels = new Uint32Array(aligned.buffer, aligned.byteOffset, width * height)
   const stride = width * 3
   const rows = Buffer.allocUnsafe((stride + 1) * height)
   let out = 0
   let from = 0
   for (let y = 0; y < height; y++) {
     rows[out++] = 0 // filter type None
-    if (!pixels) {
-      for (let x = 0; x < width; x++, from += 4, out += 3) {
-        if (rgba[from + 3] !== 255) return undefined
-        rows[out] = rgba[from] as number
-        rows[out + 1] = rgba[from + 1] as number
-        rows[out + 2] = rgba[from + 2] as number
-      }
-      continue
-    }
     for (let x = 0; x < width; x++, from++, out += 3) {
       const pixel = pixels[from] as number
-      if (pixel < 0xff000000) return undefined
-      rows[out] = pixel & 0xff
-      rows[out + 1] = (pixel >>> 8) & 0xff
-      rows[out + 2] = (pixel >>> 16) & 0xff
+      if ((pixel & opaque) !== opaque) return undefined
+      rows[out] = (pixel >>> red) & 0xff
+      rows[out + 1] = (pixel >>> green) & 0xff
+      rows[out + 2] = (pixel >>> blue) & 0xff
     }
   }
   const header = Buffer.alloc(13)
