@@ -144,7 +144,7 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   const brand = project.brand
   const site = siteOptionsOf(project, options.siteUrl)
   // The code's fingerprint is read once: the cache keys and the index's stamp both hold it.
-  const code = await codeFingerprint(templates)
+  const code = codeFingerprint(templates)
   const fingerprint = buildFingerprint(code, { editions: options.editions, paper, epoch: process.env.SOURCE_DATE_EPOCH ?? null, ...projectFingerprint(project) })
   const glossaryCache = new Map<string, Promise<LoadedGlossary>>()
   const hashes = await openHashCache(options.hashCacheFile ?? hashCacheFileFor(options.out))
@@ -315,7 +315,7 @@ export async function writeIndex(
   for (const entry of extra) entries.set(entry.slug, entry)
   const sorted = [...entries.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
   const key = createHash('sha256')
-    .update(code ?? (await codeFingerprint(templates)))
+    .update(code ?? codeFingerprint(templates))
     .update(JSON.stringify(sorted))
     .update(JSON.stringify({ siteUrl: site.siteUrl ?? null, epoch: process.env.SOURCE_DATE_EPOCH ?? null }))
     // The project's site settings, only when there are some: without them the stamp is as before.

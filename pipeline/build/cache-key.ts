@@ -18,7 +18,7 @@ export function buildFingerprint(code: string, settings: Record<string, unknown>
  * The files (about 160, 1 MB) are read synchronously, in 10–20 ms: awaiting each read let the
  * browser's modules, loading meanwhile, run between two reads, and it took 150–400 ms of a cold build.
  */
-export async function codeFingerprint(templatesDir: string): Promise<string> {
+export function codeFingerprint(templatesDir: string): string {
   const hash = createHash('sha256')
   for (const folder of [path.join(projectRoot, 'pipeline'), templatesDir]) {
     for (const file of listFiles(folder)) {
