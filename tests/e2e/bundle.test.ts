@@ -1,11 +1,14 @@
+import { isAscii } from 'node:buffer'
 import { execFile } from 'node:child_process'
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
+import { runInThisContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleIsFresh } from '../../pipeline/bundle-fresh.js'
+import { codeCachePath, escapeNonAscii } from '../../pipeline/run-bundle.js'
 import { corpus, projectRoot } from '../helpers/corpus.ts'
 
 const run = promisify(execFile)
@@ -61,5 +64,75 @@ describe('the compiled CLI (.build/, made by `make bundle`)', () => {
     expect(bundleIsFresh(built, path.join(code, 'pipeline'))).toBe(true)
     await utimes(path.join(code, 'pipeline', 'editions', 'a.ts'), at(11), at(11))
     expect(bundleIsFresh(built, path.join(code, 'pipeline'))).toBe(false)
+  })
+})
+
+describe('the code cache (pipeline/run-bundle.js)', () => {
+  const runBundleUrl = pathToFileURL(path.join(projectRoot, 'pipeline', 'run-bundle.js')).href
+  /** Run `bundle` through `runBundle` in a fresh process; its output, then what became of the cache. */
+  const runIn = async (bundle: string, env: NodeJS.ProcessEnv = {}, argv: string[] = []) => {
+    const script = `import { runBundle } from ${JSON.stringify(runBundleUrl)}
+process.argv.splice(1, process.argv.length - 1, 'bundle', ...${JSON.stringify(argv)})
+const status = runBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}))
+process.on('exit', () => process.stderr.write('cache: ' + status))`
+    // A file, not `-e`: a worker inherits the options of the process.
+    const runner = path.join(dir, `runner-${Math.random().toString(36).slice(2)}.mjs`)
+    await writeFile(runner, script)
+    const { stdout, stderr } = await run(process.execPath, [runner], { env: { ...process.env, ...env }, timeout: 60_000 })
+    return { stdout, cache: /cache: (\w+)/.exec(stderr)?.[1] }
+  }
+
+  it('is made by the bundle step for the CLI and its worker, and used by the next start', async () => {
+    for (const name of ['cli.cjs', 'worker.cjs']) {
+      const cache = codeCachePath(path.join(projectRoot, '.build', name))
+      expect((await stat(cache)).size, cache).toBeGreaterThan(500_000)
+    }
+    const { stdout, cache } = await runIn(path.join(projectRoot, '.build', 'cli.cjs'), {}, ['--version'])
+    expect(stdout).toMatch(/^offprint \d+\.\d+\.\d+/)
+    expect(cache).toBe('used')
+  })
+
+  it('is written when asked, by the main thread at exit and by a worker as it answers; a bad one is refused and the code still runs', async () => {
+    const folder = path.join(dir, 'cache')
+    await mkdir(folder, { recursive: true })
+    const worker = path.join(folder, 'worker.cjs')
+    const stub = path.join(folder, 'worker.mjs')
+    const main = path.join(folder, 'main.cjs')
+    // Text beyond ASCII read as UTF-8: a bundle the bundle step did not escape still runs.
+    await writeFile(worker, "require('node:worker_threads').parentPort.on('message', (n) => require('node:worker_threads').parentPort.postMessage(n * 2))\n")
+    await writeFile(stub, `import { runBundle } from ${JSON.stringify(runBundleUrl)}\nrunBundle(new URL('./worker.cjs', import.meta.url))\n`)
+    await writeFile(
+      main,
+      `const { Worker } = require('node:worker_threads')
+const w = new Worker(${JSON.stringify(stub)})
+w.once('message', (n) => { console.log('é', path(__filename), n, typeof require('node:path').join); w.terminate() })
+w.postMessage(21)
+function path(file) { return require('node:path').basename(file) }
+`,
+    )
+    expect(await runIn(main)).toEqual({ stdout: 'é main.cjs 42 function\n', cache: 'none' })
+    await expect(stat(codeCachePath(main))).rejects.toThrow()
+
+    expect(await runIn(main, { OFFPRINT_CODE_CACHE: 'write' })).toEqual({ stdout: 'é main.cjs 42 function\n', cache: 'none' })
+    expect((await stat(codeCachePath(main))).size).toBeGreaterThan(0)
+    expect((await stat(codeCachePath(worker))).size).toBeGreaterThan(0)
+    expect(await runIn(main)).toEqual({ stdout: 'é main.cjs 42 function\n', cache: 'used' })
+
+    await writeFile(codeCachePath(main), 'not a cache')
+    expect(await runIn(main)).toEqual({ stdout: 'é main.cjs 42 function\n', cache: 'refused' })
+  })
+
+  it('escapes every character beyond ASCII so that expressions, strings and comments mean the same', () => {
+    const code = String.raw`[/[（「『]$/u.test('x『'), /^\p{L}+$/u.test('Алматы'), /🪦/u.test('a🪦'), /[🪦]/u.test('🪦'), /^.$/u.test('🪦'), 'тенге', /* ¶ */ "ü".length]`
+    const escaped = escapeNonAscii(code)
+    expect(isAscii(Buffer.from(escaped))).toBe(true)
+    expect(escaped).not.toBe(code)
+    expect(runInThisContext(escaped)).toEqual(runInThisContext(code))
+    expect(runInThisContext(escaped)).toEqual([true, true, true, true, true, 'тенге', 1])
+    expect(() => escapeNonAscii(String.raw`/\é/`)).toThrow(/escaped non-ASCII character/)
+  })
+
+  it('leaves the compiled CLI all ASCII', async () => {
+    for (const name of ['cli.cjs', 'worker.cjs']) expect(isAscii(await readFile(path.join(projectRoot, '.build', name))), name).toBe(true)
   })
 })

@@ -1,0 +1,6 @@
+/** The code cache of `bundle`, named by V8's version. */
+export function codeCachePath(bundle: string): string
+/** Run the CommonJS bundle at `url` with its code cache when there is one; says what became of the cache. */
+export function runBundle(url: URL, env?: NodeJS.ProcessEnv): 'used' | 'refused' | 'none'
+/** `code` in ASCII: every other character as a `\u` escape. */
+export function escapeNonAscii(code: string): string
