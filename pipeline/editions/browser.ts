@@ -105,20 +105,24 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   const started = await (options.started ?? startChromium(options))
   const timeoutMs = options.launchTimeoutMs ?? 30_000
   let browser: Browser
+  const transport = new PipeTransport(started.input, started.output)
+  const gone = exitOf(started)
   try {
     // The same class as puppeteer-core's `Browser`, declared twice: in its rolled-up types and in the module's own.
-    browser = (await withTimeout(
-      puppeteer.connect({ transport: new PipeTransport(started.input, started.output), defaultViewport: { width: 800, height: 600 }, protocolTimeout: 180_000 }),
-      timeoutMs,
-      'starting Chromium',
-    )) as unknown as Browser
+    const connecting = puppeteer.connect({ transport, defaultViewport: { width: 800, height: 600 }, protocolTimeout: 180_000 }) as unknown as Promise<Browser>
+    browser = await withTimeout(Promise.race([connecting, gone.exited]), timeoutMs, 'starting Chromium')
   } catch (error) {
+    // Closed, the connection drops its pending calls and their timers, which would keep this process alive.
+    transport.close()
     started.kill()
     const printed = started.stderr()
+    const exit = gone.code()
     throw new Error(
-      `Unexpected failure to start \`${started.executable.path}\`, expected a running Chromium${printed ? ` (it printed: ${printed.split('\n').slice(-3).join(' ⏎ ')})` : ''}: ${browserInstallHint}`,
+      `Unexpected failure to start \`${started.executable.path}\`, expected a running Chromium${exit ? ` (it exited with ${exit})` : ''}${printed ? ` (it printed: ${printed.split('\n').slice(-3).join(' ⏎ ')})` : ''}: ${browserInstallHint}`,
       { cause: error },
     )
+  } finally {
+    gone.stop()
   }
   try {
     return await createSession(browser, started, jobs)
@@ -129,12 +133,31 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
 }
 
 /**
+ * Chromium's exit while puppeteer connects: `exited` rejects as soon as the
+ * process is gone (also when it was gone before), instead of the connection
+ * waiting out its time limit; `code` says how it ended; `stop` stops watching.
+ */
+function exitOf(started: StartedChromium): { exited: Promise<never>; code: () => string | undefined; stop: () => void } {
+  const child = started.process
+  const code = (): string | undefined => (child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : undefined)
+  let onExit = (): void => undefined
+  const exited = new Promise<never>((_, reject) => {
+    onExit = () => reject(new Error(`Unexpected exit of Chromium (${code() ?? 'unknown'}), expected it to run`))
+  })
+  // Raced against the connection while it lasts, and not looked at after.
+  exited.catch(() => undefined)
+  if (code()) onExit()
+  else child.once('exit', onExit)
+  return { exited, code, stop: () => child.off('exit', onExit) }
+}
+
+/**
  * puppeteer's connection over Chromium's DevTools pipe (`--remote-debugging-pipe`):
  * messages are JSON, each ended by a NUL byte.
  */
 class PipeTransport implements ConnectionTransport {
   onmessage?: (message: string) => void
-  onclose?: () => void
+  #onclose: (() => void) | undefined
   #input: Writable
   #pending: Buffer[] = []
   #closed = false
@@ -143,6 +166,19 @@ class PipeTransport implements ConnectionTransport {
     this.#input = input
     output.on('data', (chunk: Buffer) => this.#receive(chunk))
     output.on('close', () => this.#end())
+    // Ended before anyone listened (a Chromium that exited at once: Node drains a dead child's pipes).
+    if (output.destroyed || output.readableEnded) queueMicrotask(() => this.#end())
+  }
+
+  get onclose(): () => void {
+    return this.#onclose ?? (() => undefined)
+  }
+
+  /** puppeteer listens only once it has made its connection: one made on a closed pipe is told at once. */
+  set onclose(listener: () => void) {
+    this.#onclose = listener
+    // puppeteer sets `undefined` when it lets go, whatever the declared type says.
+    if (this.#closed && typeof listener === 'function') queueMicrotask(listener)
   }
 
   send(message: string): void {
@@ -169,7 +205,7 @@ class PipeTransport implements ConnectionTransport {
   #end(): void {
     if (this.#closed) return
     this.#closed = true
-    this.onclose?.()
+    this.#onclose?.()
   }
 }
 

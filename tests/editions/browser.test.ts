@@ -179,7 +179,37 @@ describe('starting Chromium', () => {
 
   it('says which Chromium failed to start, and leaves no profile behind', async () => {
     const started = startChromium({ executablePath: '/bin/false' })
-    await expect(launchBrowser({ started, launchTimeoutMs: 10_000 })).rejects.toThrow(/Unexpected failure to start `\/bin\/false`, expected a running Chromium/)
+    await expect(launchBrowser({ started, launchTimeoutMs: 10_000 })).rejects.toThrow(
+      /Unexpected failure to start `\/bin\/false`, expected a running Chromium \(it exited with code 1\)/,
+    )
     expect(existsSync((await started).userDataDir)).toBe(false)
+  })
+
+  it('fails at once on a Chromium that exited before the connection, and leaves nothing to hold the process open', async () => {
+    const fake = path.join(scratch, 'exits-at-once')
+    await writeFile(fake, '#!/bin/sh\nexit 3\n', { mode: 0o755 })
+    const script = path.join(scratch, 'gone-early.mts')
+    const modules = path.resolve(import.meta.dirname, '../../pipeline/editions')
+    await writeFile(
+      script,
+      [
+        "import { once } from 'node:events'",
+        `import { launchBrowser } from ${JSON.stringify(path.join(modules, 'browser.ts'))}`,
+        `import { startChromium } from ${JSON.stringify(path.join(modules, 'chromium-process.ts'))}`,
+        `const started = startChromium({ executablePath: ${JSON.stringify(fake)} })`,
+        // Gone, and its pipes drained by Node, before puppeteer connects (as when the build's parse comes first).
+        'const { process: child } = await started',
+        "if (child.exitCode === null) await once(child, 'exit')",
+        'await new Promise((resolve) => setTimeout(resolve, 500))',
+        'const failed = await launchBrowser({ started }).then(() => "connected", (error) => error.message)',
+        'const at = Date.now()',
+        "process.on('exit', () => process.stdout.write(JSON.stringify({ failed, after: Date.now() - at })))",
+      ].join('\n'),
+    )
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(import.meta.dirname, '../..'), timeout: 240_000 })
+    const { failed, after } = JSON.parse(stdout) as { failed: string; after: number }
+    // It was found out by the 30 s time limit, and then puppeteer's pending call held the process for 180 s.
+    expect(failed).toMatch(/expected a running Chromium \(it exited with code 3\)/)
+    expect(after).toBeLessThan(10_000)
   })
 })
