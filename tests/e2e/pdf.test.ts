@@ -285,6 +285,31 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it('has Paged.js lay out pages without watching their size: nothing on them changes once they are made', async () => {
+    const own = await launchBrowser({ jobs: 1 })
+    const prepare = printPage.prepare
+    let kept: { evaluate: (expression: string) => Promise<unknown> } | undefined
+    printPage.prepare = async (page) => {
+      await prepare(page)
+      // The page's window outlives its documents: every ResizeObserver any of them makes is counted.
+      await page.evaluate(
+        '(() => { window.offprintObserved = 0; const observe = ResizeObserver.prototype.observe; ResizeObserver.prototype.observe = function (...args) { window.offprintObserved++; return observe.apply(this, args) } })()',
+      )
+      kept = page
+    }
+    try {
+      const first = await buildPdf(articlePath, {}, own)
+      const second = await buildPdf(articlePath, {}, own)
+      expect(first.edition.pages).toBeGreaterThan(1)
+      expect(await kept?.evaluate('window.offprintObserved')).toBe(0)
+      expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
+      expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(built.pdf))).toBe(0)
+    } finally {
+      printPage.prepare = prepare
+      await own.close()
+    }
+  })
+
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)
