@@ -5,7 +5,7 @@ import Module, { createRequire } from 'node:module'
 import path from 'node:path'
 import { isAscii } from 'node:buffer'
 import { fileURLToPath } from 'node:url'
-import { constants, Script } from 'node:vm'
+import { Script } from 'node:vm'
 import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 
 /**
@@ -42,8 +42,10 @@ export function codeCachePath(bundle) {
  * code cache `scripts/bundle.mjs` made for it when there is one. Node 20 has
  * no code cache for ES modules (`module.enableCompileCache` is Node 22's),
  * hence a CommonJS bundle run through `vm.Script`: on one article's three
- * editions, 0.38 CPU-seconds and 0.14 s less (measured). A cache V8 refuses,
- * or none, only costs that time back.
+ * editions, 0.38 CPU-seconds and 0.18 s less (measured). A cache V8 refuses,
+ * or none, only costs that time back. The script gets no dynamic import
+ * callback, which a function V8 takes from a cache loses anyway: the bundle
+ * step makes each `import()` a `require`.
  *
  * With `OFFPRINT_CODE_CACHE=write` (the bundle step's training build), the
  * cache is written: by the main thread when the process exits, by a worker
@@ -68,8 +70,6 @@ export function runBundle(url, env = process.env) {
   const script = new Script(Module.wrap(source), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
-    // `import()` in the bundle (of Node's built-ins and of packages left out of it) as in any module.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   })
   if (env.OFFPRINT_CODE_CACHE === 'write') writeWhenDone(script, cacheFile)
   const module = { exports: {} }

@@ -26,6 +26,9 @@ await build({
   // (common/project-root.ts), from pipeline/ and from .build/ alike.
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
+  // `import()` of what is left out of the bundle becomes `require()`: functions V8 takes from a code
+  // cache lose the script's dynamic import callback ("A dynamic import callback was not specified").
+  supported: { 'dynamic-import': false },
   platform: 'node',
   target: 'node20.19',
   // The unified ecosystem, puppeteer and pdf-lib are hundreds of small ES modules: bundled,

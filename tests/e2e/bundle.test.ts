@@ -132,7 +132,18 @@ function path(file) { return require('node:path').basename(file) }
     expect(() => escapeNonAscii(String.raw`/\é/`)).toThrow(/escaped non-ASCII character/)
   })
 
-  it('leaves the compiled CLI all ASCII', async () => {
-    for (const name of ['cli.cjs', 'worker.cjs']) expect(isAscii(await readFile(path.join(projectRoot, '.build', name))), name).toBe(true)
+  it('leaves the compiled CLI all ASCII, and without `import()`, which fails in functions taken from the cache', async () => {
+    for (const name of ['cli.cjs', 'worker.cjs']) {
+      const code = await readFile(path.join(projectRoot, '.build', name))
+      expect(isAscii(code), name).toBe(true)
+      // An import expression, not the text "import(" in a string.
+      expect(code.toString('latin1').match(/(?<![\w$.'"`])import\(.{0,40}/g) ?? [], name).toEqual([])
+    }
+    // Why: `runBundle` gives the script no dynamic import callback (a function V8 takes from a cache would lose it).
+    const folder = path.join(dir, 'dynamic')
+    await mkdir(folder, { recursive: true })
+    const bundle = path.join(folder, 'imports.cjs')
+    await writeFile(bundle, "import('node:path').then(() => console.log('imported'), (error) => console.log(error.message))\n")
+    expect(await runIn(bundle)).toEqual({ stdout: 'A dynamic import callback was not specified.\n', cache: 'none' })
   })
 })
