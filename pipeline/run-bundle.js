@@ -1,6 +1,6 @@
 // Plain JavaScript: the compiled CLI's entries (`.build/cli.js`, `.build/worker.js`,
 // written by scripts/bundle.mjs) call it before any other code of offprint loads.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import path from 'node:path'
 import { isAscii } from 'node:buffer'
@@ -42,14 +42,19 @@ export function codeCachePath(bundle) {
  * code cache `scripts/bundle.mjs` made for it when there is one. Node 20 has
  * no code cache for ES modules (`module.enableCompileCache` is Node 22's),
  * hence a CommonJS bundle run through `vm.Script`: on one article's three
- * editions, 0.38 CPU-seconds and 0.18 s less (measured). A cache V8 refuses,
- * or none, only costs that time back. The script gets no dynamic import
- * callback, which a function V8 takes from a cache loses anyway: the bundle
- * step makes each `import()` a `require`.
+ * editions, 0.38 CPU-seconds and 0.18 s less (measured). The script gets no
+ * dynamic import callback, which a function V8 takes from a cache loses
+ * anyway: the bundle step makes each `import()` a `require`.
  *
- * With `OFFPRINT_CODE_CACHE=write` (the bundle step's training build), the
- * cache is written: by the main thread when the process exits, by a worker
- * each time before it answers, so that it holds whatever the build compiled.
+ * Without a cache V8 would read through the whole bundle on every start
+ * (0.4 s more for an HTML edition, measured). So a process that finds none,
+ * or one V8 refuses (another Node, other flags), writes one: the main thread
+ * when the process exits, a worker before its first answer. It holds what
+ * that process compiled; other code is compiled when first run, from its own
+ * lines only. With `OFFPRINT_CODE_CACHE=write` (the bundle step's training
+ * build, all three editions) the cache is written whatever was found, and a
+ * worker writes before each answer, so that it holds the whole build's code.
+ * A folder that cannot be written to leaves the cache as it was.
  * @param {URL} url
  * @param {NodeJS.ProcessEnv} [env]
  * @returns {'used' | 'refused' | 'none'} what became of the cache
@@ -71,22 +76,32 @@ export function runBundle(url, env = process.env) {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   })
-  if (env.OFFPRINT_CODE_CACHE === 'write') writeWhenDone(script, cacheFile)
+  const status = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'refused' : 'used'
+  const training = env.OFFPRINT_CODE_CACHE === 'write'
+  if (training || status !== 'used') writeWhenDone(script, cacheFile, training ? 'every answer' : 'first answer')
   const module = { exports: {} }
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file))
-  return cachedData === undefined ? 'none' : script.cachedDataRejected ? 'refused' : 'used'
+  return status
 }
 
 /**
  * @param {Script} script
  * @param {string} cacheFile
+ * @param {'every answer' | 'first answer'} when a worker writes
  */
-function writeWhenDone(script, cacheFile) {
+function writeWhenDone(script, cacheFile, when) {
+  let answered = false
   const write = () => {
+    if (answered && when === 'first answer') return
+    answered = true
     // Written whole under another name, then renamed: a process reading it never sees half a cache.
     const partial = `${cacheFile}.${process.pid}-${threadId}`
-    writeFileSync(partial, script.createCachedData())
-    renameSync(partial, cacheFile)
+    try {
+      writeFileSync(partial, script.createCachedData())
+      renameSync(partial, cacheFile)
+    } catch {
+      rmSync(partial, { force: true })
+    }
   }
   if (isMainThread) process.on('exit', write)
   else if (parentPort) {
