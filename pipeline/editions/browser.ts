@@ -114,9 +114,11 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   } catch (error) {
     // Closed, the connection drops its pending calls and their timers, which would keep this process alive.
     transport.close()
+    // The pipe can close a moment before Node sees the process end: its exit is waited for briefly, before the kill.
+    await gone.settled(500)
+    const exit = gone.code()
     started.kill()
     const printed = started.stderr()
-    const exit = gone.code()
     throw new Error(
       `Unexpected failure to start \`${started.executable.path}\`, expected a running Chromium${exit ? ` (it exited with ${exit})` : ''}${printed ? ` (it printed: ${printed.split('\n').slice(-3).join(' ⏎ ')})` : ''}: ${browserInstallHint}`,
       { cause: error },
@@ -135,9 +137,10 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
 /**
  * Chromium's exit while puppeteer connects: `exited` rejects as soon as the
  * process is gone (also when it was gone before), instead of the connection
- * waiting out its time limit; `code` says how it ended; `stop` stops watching.
+ * waiting out its time limit; `code` says how it ended; `settled` waits at
+ * most `ms` for it to end; `stop` stops watching.
  */
-function exitOf(started: StartedChromium): { exited: Promise<never>; code: () => string | undefined; stop: () => void } {
+function exitOf(started: StartedChromium): { exited: Promise<never>; code: () => string | undefined; settled: (ms: number) => Promise<void>; stop: () => void } {
   const child = started.process
   const code = (): string | undefined => (child.exitCode !== null ? `code ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : undefined)
   let onExit = (): void => undefined
@@ -148,7 +151,17 @@ function exitOf(started: StartedChromium): { exited: Promise<never>; code: () =>
   exited.catch(() => undefined)
   if (code()) onExit()
   else child.once('exit', onExit)
-  return { exited, code, stop: () => child.off('exit', onExit) }
+  const settled = (ms: number): Promise<void> =>
+    code()
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms)
+          child.once('exit', () => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+  return { exited, code, settled, stop: () => child.off('exit', onExit) }
 }
 
 /**
