@@ -52,16 +52,13 @@ await build({
   logLevel: 'warning',
 })
 
-// ASCII, read faster (see `escapeNonAscii`).
+// Each bundle in ASCII, read faster (see `escapeNonAscii`), and its entry: `node .build/cli.js` (`pipeline/bin.js`
+// runs cli.cjs itself), and `worker.js`, which the worker pool starts (`new URL('./worker.js', …)`).
 for (const name of ['cli', 'worker']) {
-  const file = new URL(`${name}.cjs`, `file://${outdir}`)
-  await writeFile(file, escapeNonAscii(await readFile(file, 'utf8')))
-}
-
-// The entries: `node .build/cli.js` (`pipeline/bin.js` runs cli.cjs itself), and `worker.js`, which the worker pool starts (`new URL('./worker.js', …)`).
-for (const name of ['cli', 'worker']) {
+  const bundle = new URL(`../.build/${name}.cjs`, import.meta.url)
+  await writeFile(bundle, escapeNonAscii(await readFile(bundle, 'utf8')))
   await writeFile(
-    new URL(`${name}.js`, `file://${outdir}`),
+    new URL(`../.build/${name}.js`, import.meta.url),
     `// Written by scripts/bundle.mjs: runs ${name}.cjs with its code cache.\nimport { runBundle } from '../pipeline/run-bundle.js'\nrunBundle(new URL('./${name}.cjs', import.meta.url))\n`,
   )
 }

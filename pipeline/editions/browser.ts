@@ -151,16 +151,11 @@ function exitOf(started: StartedChromium): { exited: Promise<never>; code: () =>
   exited.catch(() => undefined)
   if (code()) onExit()
   else child.once('exit', onExit)
-  const settled = (ms: number): Promise<void> =>
-    code()
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const timer = setTimeout(resolve, ms)
-          child.once('exit', () => {
-            clearTimeout(timer)
-            resolve()
-          })
-        })
+  const settled = async (ms: number): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([exited.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+    clearTimeout(timer)
+  }
   return { exited, code, settled, stop: () => child.off('exit', onExit) }
 }
 
