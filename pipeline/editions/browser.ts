@@ -72,6 +72,14 @@ export interface KeptPageKind {
   prepareAllows?(): readonly string[]
   /** Documents a page serves before it is replaced, which bounds what it accumulates; default 40. */
   uses?: number
+  /**
+   * Whether Chromium draws frames of the page: false for a page nobody looks
+   * at, which is only printed. Headless Chromium otherwise makes a frame after
+   * every change (paint, commit, raster, composite, draw); a frameless page
+   * runs no `requestAnimationFrame` callback, so its scripts must not wait for
+   * one. Default true.
+   */
+  frames?: boolean
 }
 
 /** One browser for a whole build, shared by every document. */
@@ -265,9 +273,27 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
 
   const rootsOf = (access: PageAccess): Promise<string[]> => Promise.all(access.allow.map((folder) => realpath(resolve(folder)).catch(() => resolve(folder))))
 
+  /**
+   * A new tab whose frames are drawn only when asked for (DevTools' begin-frame
+   * control), which here is never. puppeteer's `newPage` has no option for it,
+   * so the target is made here and found as `newPage` finds its own.
+   */
+  const newFramelessPage = async (): Promise<Page> => {
+    const cdp = await browser.target().createCDPSession()
+    try {
+      const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank', enableBeginFrameControl: true })
+      const target = await browser.waitForTarget((candidate) => (candidate as unknown as { _targetId?: string })._targetId === targetId, { timeout: 30_000 })
+      const page = await target.page()
+      if (!page) throw new Error(`Unexpected target without a page (id ${targetId}), expected the tab just made`)
+      return page
+    } finally {
+      await cdp.detach().catch(() => undefined)
+    }
+  }
+
   /** A new page, JavaScript off, every request checked against the gate's roots. */
-  const openPage = async (gate: PageGate, tab?: Page): Promise<Page> => {
-    const page = tab ?? (await browser.newPage())
+  const openPage = async (gate: PageGate, tab?: Page, frames = true): Promise<Page> => {
+    const page = tab ?? (frames ? await browser.newPage() : await newFramelessPage())
     try {
       await page.setJavaScriptEnabled(false)
       page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
@@ -282,9 +308,12 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
 
   const makeKept = async (kind: KeptPageKind): Promise<KeptPage> => {
     const gate: PageGate = { roots: [pagesDir, ...(await rootsOf({ allow: kind.prepareAllows?.() ?? [] }))], blocked: [] }
-    const tab = firstTab
+    const frames = kind.frames ?? true
+    // Chromium's first tab draws frames: a frameless kind makes its own, and the first tab is closed if it is still unused.
+    const unused = firstTab
     firstTab = undefined
-    const page = await openPage(gate, tab)
+    const page = await openPage(gate, frames ? unused : undefined, frames)
+    if (!frames) void unused?.close().catch(() => undefined)
     try {
       // Also for the first tab, already there: the interception holds only from a navigation made after it is on.
       await page.goto(blankUrl, { waitUntil: 'load' })

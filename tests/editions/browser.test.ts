@@ -126,6 +126,35 @@ describe('kept pages', () => {
     expect(kind.prepared).toBe(3)
   })
 
+  it('draws no frames of a frameless kind, which still checks its requests; other pages draw theirs', async () => {
+    /** Whether an animation frame comes within 2 s, asked of a fresh frame's own window (the page's may be replaced). */
+    const framed = (page: Page): Promise<boolean> =>
+      page.evaluate(
+        () =>
+          new Promise<boolean>((done) => {
+            const frame = document.createElement('iframe')
+            document.body.append(frame)
+            frame.contentWindow?.requestAnimationFrame(() => done(true))
+            setTimeout(() => done(false), 2000)
+          }),
+      )
+    const frameless = { ...countingKind('frameless'), frames: false }
+    const seen = await session.withKeptPage(frameless, { allow: [first] }, async (page, context) => ({
+      inside: (await showImage(page, path.join(first, 'dot.svg'))).width,
+      outside: (await showImage(page, path.join(second, 'dot.svg'))).width,
+      blocked: [...context.blocked],
+      framed: await framed(page),
+    }))
+    expect(seen).toEqual({ inside: 7, outside: 0, blocked: [pathToFileURL(path.join(second, 'dot.svg')).href], framed: false })
+    expect(await session.withKeptPage(countingKind('framed'), { allow: [] }, async (page) => framed(page))).toBe(true)
+    expect(
+      await session.withPage({ allow: [] }, async (page) => {
+        await page.setJavaScriptEnabled(true)
+        return framed(page)
+      }),
+    ).toBe(true)
+  })
+
   it('closes with a page still being prepared and leaves nothing behind to hold the process open', async () => {
     const script = path.join(scratch, 'close-early.mts')
     const modules = path.resolve(import.meta.dirname, '../../pipeline/editions')
