@@ -276,12 +276,17 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
   /**
    * A new tab whose frames are drawn only when asked for (DevTools' begin-frame
    * control), which here is never. puppeteer's `newPage` has no option for it,
-   * so the target is made here and found as `newPage` finds its own.
+   * so the target is made here and found as `newPage` finds its own (by its
+   * internal `_targetId`; the kept-page tests fail if that goes).
    */
   const newFramelessPage = async (): Promise<Page> => {
     const cdp = await browser.target().createCDPSession()
     try {
-      const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank', enableBeginFrameControl: true })
+      // The protocol offers begin-frame control in chromium-headless-shell only: from a Chromium that refuses it
+      // (`chromium --headless`, say), an ordinary page, which draws its frames and otherwise works the same.
+      const made = await cdp.send('Target.createTarget', { url: 'about:blank', enableBeginFrameControl: true }).catch(() => undefined)
+      if (!made) return await browser.newPage()
+      const { targetId } = made
       const target = await browser.waitForTarget((candidate) => (candidate as unknown as { _targetId?: string })._targetId === targetId, { timeout: 30_000 })
       const page = await target.page()
       if (!page) throw new Error(`Unexpected target without a page (id ${targetId}), expected the tab just made`)
