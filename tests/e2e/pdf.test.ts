@@ -343,6 +343,20 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it("numbers pages 'N of M' for a theme that asks for counter(pages): the page count reaches the margin boxes", async () => {
+    // print.css registers the page count Paged.js sets at the end as not inherited (restyling its element alone).
+    const { file, tree } = await parseSource(articlePath, glossary)
+    const article = file.data.article
+    if (!tree || !article) throw new Error(file.messages.join('; '))
+    const theme = { pdf: '@page { @bottom-center { content: counter(page) " of " counter(pages); } }' }
+    const edition = await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme }, session)
+    const pdf = edition.files[0]?.data
+    if (!(pdf instanceof Uint8Array)) throw new Error('no PDF bytes')
+    const pages = await pageTexts(pdf, edition.pages)
+    expect(edition.pages).toBeGreaterThan(1)
+    for (const [index, text] of pages.slice(0, edition.pages).entries()) expect(text).toContain(`${index + 1} of ${edition.pages}`)
+  })
+
   it('prints on Letter paper when asked', async () => {
     const letter = await buildPdf(articlePath, { paper: 'Letter' })
     expect(await tool('pdfinfo', [], letter.pdf)).toMatch(/^Page size:\s+612 x 792 pts \(letter\)/m)
