@@ -110,6 +110,46 @@ describe('PDF edition of the article', () => {
     expect(info).toMatch(/^Tagged:\s+yes/m)
   })
 
+  it('heads each page after the first with the section it opens, else the one it goes on with (string-set)', async () => {
+    const sections: string[] = []
+    visit(built.tree, 'element', (node) => {
+      if (node.tagName !== 'h2') return
+      let text = ''
+      visit(node, 'text', (leaf) => {
+        text += leaf.value
+      })
+      sections.push(text.trim())
+    })
+    expect(sections.length).toBeGreaterThan(2)
+    const file = path.join(scratch, 'running-heads.pdf')
+    await writeFile(file, built.pdf)
+    const pages = await pageWords(file)
+    const heads: string[] = []
+    const expected: string[] = []
+    let current = ''
+    for (const page of pages) {
+      const inBand = (word: { top: number }): boolean => word.top <= printMargin.top - 2
+      const body = page.words
+        .filter((word) => !inBand(word))
+        .map((word) => word.text)
+        .join(' ')
+      const opened = sections.filter((section) => body.includes(section))
+      const first = opened[0] ?? current
+      current = opened.at(-1) ?? current
+      if (page.page === 1) continue
+      // The title at the left, the section at the right: the band's text ends with the section.
+      const band = page.words
+        .filter(inBand)
+        .sort((a, b) => a.left - b.left)
+        .map((word) => word.text)
+        .join(' ')
+      heads.push(band.slice(-first.length - 1))
+      expected.push(` ${first}`)
+    }
+    expect(heads).toEqual(expected)
+    expect(new Set(expected).size).toBeGreaterThan(1)
+  })
+
   it('carries every metadata field', async () => {
     const { meta } = built.article
     const document = await getDocument({ data: built.pdf.slice(), isEvalSupported: false }).promise
