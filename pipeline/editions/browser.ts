@@ -255,7 +255,7 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
   const idle = new Map<string, IdlePage[]>()
   // Every document asks for the same font files: each path is resolved once per session.
   const realPaths = new Map<string, Promise<string>>()
-  // Chromium's first tab, already on the blank page: the first kept page starts from it.
+  // Chromium's first tab, already on the blank page: the first kept page of a kind that draws frames starts from it.
   let firstTab: Page | undefined = (await browser.pages())[0]
 
   const acquire = async (): Promise<void> => {
