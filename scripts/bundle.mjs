@@ -11,7 +11,8 @@ import { build } from 'esbuild'
 import { escapeNonAscii } from '../pipeline/run-bundle.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const outdir = fileURLToPath(new URL('../.build/', import.meta.url))
+const outUrl = new URL('../.build/', import.meta.url)
+const outdir = fileURLToPath(outUrl)
 
 await rm(outdir, { recursive: true, force: true })
 await build({
@@ -55,10 +56,10 @@ await build({
 // Each bundle in ASCII, read faster (see `escapeNonAscii`), and its entry: `node .build/cli.js` (`pipeline/bin.js`
 // runs cli.cjs itself), and `worker.js`, which the worker pool starts (`new URL('./worker.js', …)`).
 for (const name of ['cli', 'worker']) {
-  const bundle = new URL(`../.build/${name}.cjs`, import.meta.url)
+  const bundle = new URL(`${name}.cjs`, outUrl)
   await writeFile(bundle, escapeNonAscii(await readFile(bundle, 'utf8')))
   await writeFile(
-    new URL(`../.build/${name}.js`, import.meta.url),
+    new URL(`${name}.js`, outUrl),
     `// Written by scripts/bundle.mjs: runs ${name}.cjs with its code cache.\nimport { runBundle } from '../pipeline/run-bundle.js'\nrunBundle(new URL('./${name}.cjs', import.meta.url))\n`,
   )
 }
@@ -66,7 +67,7 @@ for (const name of ['cli', 'worker']) {
 // The code caches hold what a build compiles: made by building the project's article, all three editions,
 // into a folder of `.build/` that is then removed. Without a browser the PDF's code is left out; without
 // a cache the CLI works the same, only slower to start.
-const training = fileURLToPath(new URL('../.build/training/', import.meta.url))
+const training = fileURLToPath(new URL('training/', outUrl))
 try {
   await promisify(execFile)(
     process.execPath,
