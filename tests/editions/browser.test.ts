@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { puppeteerArgs, startChromium } from '../../pipeline/editions/chromium-process.ts'
+import { drawsFrames } from '../helpers/frames.ts'
 
 /**
  * Kept pages in the real Chromium: prepared once and reused, each document
@@ -127,30 +128,19 @@ describe('kept pages', () => {
   })
 
   it('draws no frames of a frameless kind, which still checks its requests; other pages draw theirs', async () => {
-    /** Whether an animation frame comes within 2 s, asked of a fresh frame's own window (the page's may be replaced). */
-    const framed = (page: Page): Promise<boolean> =>
-      page.evaluate(
-        () =>
-          new Promise<boolean>((done) => {
-            const frame = document.createElement('iframe')
-            document.body.append(frame)
-            frame.contentWindow?.requestAnimationFrame(() => done(true))
-            setTimeout(() => done(false), 2000)
-          }),
-      )
     const frameless = { ...countingKind('frameless'), frames: false }
     const seen = await session.withKeptPage(frameless, { allow: [first] }, async (page, context) => ({
       inside: (await showImage(page, path.join(first, 'dot.svg'))).width,
       outside: (await showImage(page, path.join(second, 'dot.svg'))).width,
       blocked: [...context.blocked],
-      framed: await framed(page),
+      framed: await drawsFrames(page),
     }))
     expect(seen).toEqual({ inside: 7, outside: 0, blocked: [pathToFileURL(path.join(second, 'dot.svg')).href], framed: false })
-    expect(await session.withKeptPage(countingKind('framed'), { allow: [] }, async (page) => framed(page))).toBe(true)
+    expect(await session.withKeptPage(countingKind('framed'), { allow: [] }, async (page) => drawsFrames(page))).toBe(true)
     expect(
       await session.withPage({ allow: [] }, async (page) => {
         await page.setJavaScriptEnabled(true)
-        return framed(page)
+        return drawsFrames(page)
       }),
     ).toBe(true)
   })
