@@ -127,7 +127,13 @@ export async function buildSource(job: SourceJob): Promise<SourceOutcome> {
   const written = await writeEditions(
     stale,
     input,
-    { editions: job.editions, browser: job.browser, ...(job.writeEpub ? { writeEpub: job.writeEpub } : {}), ...(job.drawCover ? { drawCover: job.drawCover } : {}) },
+    {
+      editions: job.editions,
+      browser: job.browser,
+      treeReadAfter: false,
+      ...(job.writeEpub ? { writeEpub: job.writeEpub } : {}),
+      ...(job.drawCover ? { drawCover: job.drawCover } : {}),
+    },
     file,
   )
   Object.assign(timings, written.timings)

@@ -5,7 +5,7 @@ import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { buildSource, type SourceOutcome } from './build-source.ts'
 import { buildFingerprint, codeFingerprint } from './cache-key.ts'
-import type { BuildOptions } from '../common/config.ts'
+import type { BuildOptions, EditionName } from '../common/config.ts'
 import { copyBrand } from './copy-brand.ts'
 import { type IndexEntry, readOutput } from './output-record.ts'
 import type { BrowserSession } from '../editions/browser.ts'
@@ -236,10 +236,25 @@ function usesPool(options: RunOptions, sources: number): boolean {
   return options.isolate === true || (options.jobs > 1 && sources >= workerThreshold)
 }
 
-/** The build's worker pool, started on first use: one worker per job, at most one per source. */
+/** The build's worker pool, started on first use (see `poolSize`). */
 function startPool(held: Held, options: RunOptions, sources: number): Promise<WorkerPool> {
-  held.pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(Math.max(1, Math.min(options.jobs, sources))))
+  held.pool ??= import('./worker-pool.ts').then(({ createWorkerPool }) => createWorkerPool(poolSize(options.jobs, options.editions, sources)))
   return held.pool
+}
+
+/**
+ * Print pages one worker keeps busy when the workers only parse (a build of
+ * PDFs alone): a parse takes about a quarter of the CPU its print page does
+ * (38 against 150 ms for the article, measured), so a second worker would
+ * mostly wait, and cost its own start and compiler warm-up (about 1 CPU-second
+ * a build) and its heap.
+ */
+const printPagesPerParser = 3
+
+/** Workers for `jobs`: one per job, or per `printPagesPerParser` jobs when the only edition is the PDF; at most one per source. */
+export function poolSize(jobs: number, editions: readonly EditionName[], sources: number): number {
+  const perWorker = editions.every((edition) => edition === 'pdf') ? printPagesPerParser : 1
+  return Math.max(1, Math.min(Math.ceil(jobs / perWorker), sources))
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Brand } from '../source/project-assets.ts'
 /**
  * What every edition writer receives. The tree is the canonical hast shared by
  * all editions. `build/write-editions.ts` gives each writer its own copy (the one
- * clone per edition), so a writer may change the tree it gets.
+ * clone per edition; the last writer gets the tree itself when its caller
+ * reads it no more), so a writer may change the tree it gets.
  *
  * Canonical tree shape (made by `source/parse-source.ts`):
  * - the article's content, headings with GitHub-compatible ids;

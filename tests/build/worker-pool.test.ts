@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { templatesDir } from '../../pipeline/build/build.ts'
+import { poolSize, templatesDir } from '../../pipeline/build/build.ts'
 import type { EditionInput } from '../../pipeline/editions/edition.ts'
 import { writeEpub } from '../../pipeline/editions/epub/write-epub.ts'
 import { runParseStage, type ParseRequest } from '../../pipeline/build/parse-stage.ts'
@@ -90,4 +90,16 @@ describe('prepare pool (worker threads)', () => {
       await hurried.close()
     }
   }, 120_000)
+})
+
+describe('pool size', () => {
+  it('starts a worker per job, or one per three print pages when the workers only parse, and never more than the sources', () => {
+    expect(poolSize(2, ['html', 'pdf', 'epub'], 100)).toBe(2)
+    expect(poolSize(2, ['epub'], 100)).toBe(2)
+    expect(poolSize(2, ['pdf'], 100)).toBe(1)
+    expect(poolSize(3, ['pdf'], 100)).toBe(1)
+    expect(poolSize(4, ['pdf'], 100)).toBe(2)
+    expect(poolSize(8, ['html'], 3)).toBe(3)
+    expect(poolSize(1, ['pdf'], 1)).toBe(1)
+  })
 })
