@@ -354,6 +354,42 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it("gives a page's running strings to the margin boxes that show them, not to its text; a theme that shows one in the text has them everywhere", async () => {
+    const own = await launchBrowser({ jobs: 1 })
+    const prepare = printPage.prepare
+    let kept: Page | undefined
+    printPage.prepare = async (page) => {
+      await prepare(page)
+      kept = page
+    }
+    // On the second page, still in the print page after the document is printed: the string's value on the page,
+    // in the top right margin box (which shows it), and in the first paragraph of the text.
+    const where = `(() => {
+      const page = document.querySelectorAll('.pagedjs_page')[1]
+      const value = (element) => getComputedStyle(element).getPropertyValue('--pagedjs-string-first-section')
+      return [page.style.getPropertyValue('--pagedjs-string-first-section'), value(page.querySelector('.pagedjs_margin-top-right > .pagedjs_margin-content')), value(page.querySelector('.pagedjs_page_content p'))]
+    })()`
+    try {
+      const plain = await buildPdf(articlePath, {}, own)
+      expect(Buffer.compare(Buffer.from(plain.pdf), Buffer.from(built.pdf))).toBe(0)
+      const [onPage, inMargin, inText] = (await kept?.evaluate(where)) as string[]
+      expect(onPage).toMatch(/^"\S/)
+      expect(inMargin).toBe(onPage)
+      expect(inText).toBe('')
+      const { file, tree } = await parseSource(articlePath, glossary)
+      const article = file.data.article
+      if (!tree || !article) throw new Error(file.messages.join('; '))
+      const theme = { pdf: 'main h2::after { content: " · " string(section); }' }
+      await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme }, own)
+      const [themed, themedMargin, themedText] = (await kept?.evaluate(where)) as string[]
+      expect(themedMargin).toBe(themed)
+      expect(themedText).toBe(themed)
+    } finally {
+      printPage.prepare = prepare
+      await own.close()
+    }
+  })
+
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)
