@@ -390,6 +390,43 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it('makes pages without the bleed areas and margin boxes no @page rule asks for, and with those a theme asks for', async () => {
+    const own = await launchBrowser({ jobs: 1 })
+    const prepare = printPage.prepare
+    let kept: Page | undefined
+    printPage.prepare = async (page) => {
+      await prepare(page)
+      kept = page
+    }
+    // The last page of the document still in the print page: its bleed areas, and the margin boxes that have content elements.
+    const parts = `(() => {
+      const page = [...document.querySelectorAll('.pagedjs_page')].at(-1)
+      return { bleeds: page.querySelectorAll('.pagedjs_bleed').length, boxes: [...page.querySelectorAll('.pagedjs_margin')].filter((box) => box.querySelector('.pagedjs_margin-content')).map((box) => box.classList[1]).sort() }
+    })()`
+    const withTheme = async (pdf: string): Promise<{ text: string; parts: { bleeds: number; boxes: string[] } }> => {
+      const { file, tree } = await parseSource(articlePath, glossary)
+      const article = file.data.article
+      if (!tree || !article) throw new Error(file.messages.join('; '))
+      const edition = await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme: { pdf } }, own)
+      const bytes = edition.files[0]?.data
+      if (!(bytes instanceof Uint8Array)) throw new Error('no PDF bytes')
+      return { text: (await pageTexts(bytes, edition.pages)).join('\n'), parts: (await kept?.evaluate(parts)) as { bleeds: number; boxes: string[] } }
+    }
+    try {
+      const plain = await buildPdf(articlePath, {}, own)
+      expect(Buffer.compare(Buffer.from(plain.pdf), Buffer.from(built.pdf))).toBe(0)
+      expect(await kept?.evaluate(parts)).toEqual({ bleeds: 0, boxes: ['pagedjs_margin-bottom-center', 'pagedjs_margin-top-left', 'pagedjs_margin-top-right'] })
+      const boxes = await withTheme('@page { @bottom-left { content: "Left foot"; } @bottom-right-corner { color: red; } }')
+      expect(boxes.text).toContain('Left foot')
+      expect(boxes.parts.boxes).toEqual(expect.arrayContaining(['pagedjs_margin-bottom-left', 'pagedjs_margin-bottom-right-corner']))
+      const bleed = await withTheme('@page { bleed: 3mm; marks: crop; }')
+      expect(bleed.parts.bleeds).toBe(4)
+    } finally {
+      printPage.prepare = prepare
+      await own.close()
+    }
+  })
+
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)

@@ -136,6 +136,43 @@ const marginStrings = `(() => {
   }
 })()`
 
+/**
+ * Each page Paged.js makes is a copy of one template of 68 elements, restyled
+ * and laid out with every page made, and again when the book is printed. Two
+ * parts of it are idle in most documents, and a document's template goes
+ * without them:
+ * - four bleed areas holding twelve crop and cross marks, which take no room
+ *   and show nothing without bleed or marks (no `@page` rule asks for them,
+ *   as in `print.css`);
+ * - the margin boxes no `@page` rule names (13 of the 16 in `print.css`):
+ *   a corner's box and its holder, and another box's content element (the
+ *   box stays, empty, where Paged.js measures the boxes of its side).
+ */
+const leanPages = `(() => {
+  const AtPage = window.Paged.registeredHandlers.find((handler) => handler.name === 'AtPage')
+  if (!AtPage) throw new Error('Unexpected Paged.js without its AtPage handler, expected the one offprint was tested with')
+  // Paged.js 0.4's AtPage has no afterParsed of its own (its draft is commented out); one it had would run first.
+  const afterParsed = AtPage.prototype.afterParsed
+  AtPage.prototype.afterParsed = function (...args) {
+    const result = afterParsed?.apply(this, args)
+    const template = this.chunker?.pageTemplate?.content
+    if (!template) return result
+    const pages = Object.values(this.pages)
+    if (pages.every((page) => !page.bleed && !(page.marks?.length > 0))) {
+      for (const bleed of template.querySelectorAll('.pagedjs_bleed')) bleed.remove()
+    }
+    const used = new Set(pages.flatMap((page) => Object.keys(page.marginalia ?? {})))
+    for (const box of template.querySelectorAll('.pagedjs_margin')) {
+      const name = [...box.classList].find((name) => name.startsWith('pagedjs_margin-'))?.slice('pagedjs_margin-'.length)
+      if (!name || used.has(name)) continue
+      // A corner's holder goes whole (Paged.js never looks for it); another box, which it measures, keeps its place.
+      if (name.endsWith('-corner')) box.parentElement.remove()
+      else box.querySelector('.pagedjs_margin-content')?.remove()
+    }
+    return result
+  }
+})()`
+
 /** The folder of `paged.polyfill.js`. */
 function pagedDir(): string {
   return join(packageDirs().pagedjs, 'dist')
@@ -230,6 +267,7 @@ export const printPage: KeptPageKind = {
     await page.evaluate(stillPages)
     await page.evaluate(batchedStrings)
     await page.evaluate(marginStrings)
+    await page.evaluate(leanPages)
     // The Latin faces, which nearly every document needs, are loaded now, while the build still parses the source.
     await page.evaluate(useFontSheets, sheets)
     await page.evaluate(loadFaces, 'a')
