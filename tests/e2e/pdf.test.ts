@@ -427,6 +427,31 @@ describe('PDF edition of the article', () => {
     }
   })
 
+  it("measures the content area of a document's first page only: the others are made with its size", async () => {
+    const own = await launchBrowser({ jobs: 1 })
+    const prepare = printPage.prepare
+    let kept: Page | undefined
+    printPage.prepare = async (page) => {
+      // Counted from the start: every measure of a page's content area made while Paged.js makes a page (its `create`).
+      await page.evaluate(
+        "(() => { window.offprintMeasured = 0; const measure = Element.prototype.getBoundingClientRect; Element.prototype.getBoundingClientRect = function () { if (this.classList.contains('pagedjs_page_content') && /\\bcreate\\b/.test(new Error().stack)) window.offprintMeasured++; return measure.call(this) } })()",
+      )
+      await prepare(page)
+      kept = page
+    }
+    try {
+      const first = await buildPdf(articlePath, {}, own)
+      const second = await buildPdf(articlePath, {}, own)
+      expect(first.edition.pages).toBeGreaterThan(2)
+      expect(await kept?.evaluate('window.offprintMeasured')).toBe(2)
+      expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
+      expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(built.pdf))).toBe(0)
+    } finally {
+      printPage.prepare = prepare
+      await own.close()
+    }
+  })
+
   it('is byte-identical when built again', async () => {
     const again = await buildPdf(articlePath)
     expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)

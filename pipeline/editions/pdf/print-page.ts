@@ -63,6 +63,45 @@ const stillPages = `(() => {
 })()`
 
 /**
+ * Paged.js measures each new page's content area (a forced style and layout
+ * of the page) before the page gets its own classes (first, left or right,
+ * named): so every page of a document measures the same, and only a
+ * document's first page is measured; the next ones are given its size.
+ */
+const sameAreas = `(() => {
+  const sizes = new WeakMap()
+  let patched = false
+  const addPage = window.Paged.Chunker.prototype.addPage
+  window.Paged.Chunker.prototype.addPage = function (blank) {
+    const page = addPage.call(this, blank)
+    if (patched) return page
+    patched = true
+    sizes.set(page.pagesArea, { width: page.width, height: page.height })
+    // Paged.js does not export its Page class: its prototype is the first page's.
+    const proto = Object.getPrototypeOf(page)
+    const create = proto.create
+    proto.create = function (...args) {
+      const known = sizes.get(this.pagesArea)
+      if (!known) {
+        const made = create.apply(this, args)
+        sizes.set(this.pagesArea, { width: this.width, height: this.height })
+        return made
+      }
+      const measure = Element.prototype.getBoundingClientRect
+      Element.prototype.getBoundingClientRect = function () {
+        return this.classList.contains('pagedjs_page_content') ? new DOMRect(0, 0, known.width, known.height) : measure.call(this)
+      }
+      try {
+        return create.apply(this, args)
+      } finally {
+        Element.prototype.getBoundingClientRect = measure
+      }
+    }
+    return page
+  }
+})()`
+
+/**
  * Paged.js gives each page its running strings (`string-set`) as custom
  * properties on the page element, one name after the other, and measures the
  * page between two names (is the name's first element at the page's top?).
@@ -279,6 +318,7 @@ export const printPage: KeptPageKind = {
     // Paged.js loads no font itself: each document loads the faces its characters need (`useFontSheets`).
     await page.evaluate('window.Paged.Chunker.prototype.loadFonts = () => Promise.resolve()')
     await page.evaluate(stillPages)
+    await page.evaluate(sameAreas)
     await page.evaluate(batchedStrings)
     await page.evaluate(marginStrings)
     await page.evaluate(leanPages)
