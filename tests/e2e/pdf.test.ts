@@ -372,7 +372,7 @@ describe('PDF edition of the article', () => {
     try {
       const plain = await buildPdf(articlePath, {}, own)
       expect(Buffer.compare(Buffer.from(plain.pdf), Buffer.from(built.pdf))).toBe(0)
-      const [onPage, inMargin, inText] = (await kept?.evaluate(where)) as string[]
+      const [onPage, inMargin, inText] = ((await kept?.evaluate(where)) ?? []) as string[]
       expect(onPage).toMatch(/^"\S/)
       expect(inMargin).toBe(onPage)
       expect(inText).toBe('')
@@ -381,7 +381,7 @@ describe('PDF edition of the article', () => {
       if (!tree || !article) throw new Error(file.messages.join('; '))
       const theme = { pdf: 'main h2::after { content: " · " string(section); }' }
       await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme }, own)
-      const [themed, themedMargin, themedText] = (await kept?.evaluate(where)) as string[]
+      const [themed, themedMargin, themedText] = ((await kept?.evaluate(where)) ?? []) as string[]
       expect(themedMargin).toBe(themed)
       expect(themedText).toBe(themed)
     } finally {
