@@ -1,5 +1,6 @@
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib'
+import { PDFArray, PDFDict, PDFHexString, PDFRef, PDFString } from 'pdf-lib'
 import type { PdfObjects, PdfUpdate } from './tags.ts'
+import { PdfName } from './names.ts'
 
 /** Chromium's structure element ids: its DOM node ids (`node00000328`). */
 const chromiumId = /^node\d+$/
@@ -18,7 +19,7 @@ const chromiumId = /^node\d+$/
 export function renumberElementIds(objects: PdfObjects, root: PDFDict, elements: ReadonlyArray<[PDFRef, PDFDict]>): PdfUpdate[] {
   const renamed = new Map<string, string>()
   for (const [, element] of elements) {
-    const id = textOf(element.get(PDFName.of('ID')))
+    const id = textOf(element.get(PdfName.ID))
     if (id !== undefined && chromiumId.test(id) && !renamed.has(id)) renamed.set(id, `node${String(renamed.size + 1).padStart(8, '0')}`)
   }
   if (renamed.size === 0) return []
@@ -26,15 +27,15 @@ export function renumberElementIds(objects: PdfObjects, root: PDFDict, elements:
   const named: Array<[string, PDFRef]> = []
   for (const [ref, element] of elements) {
     let changed = false
-    const id = textOf(element.get(PDFName.of('ID')))
+    const id = textOf(element.get(PdfName.ID))
     const next = id === undefined ? undefined : renamed.get(id)
     if (next) {
-      element.set(PDFName.of('ID'), PDFString.of(next))
+      element.set(PdfName.ID, PDFString.of(next))
       changed = true
     }
     if (id !== undefined) named.push([next ?? id, ref])
-    for (const attributes of attributeDicts(element.get(PDFName.of('A')))) {
-      const headers = attributes.get(PDFName.of('Headers'))
+    for (const attributes of attributeDicts(element.get(PdfName.A))) {
+      const headers = attributes.get(PdfName.Headers)
       if (!(headers instanceof PDFArray)) continue
       for (let index = 0; index < headers.size(); index++) {
         const header = renamed.get(textOf(headers.get(index)) ?? '')
@@ -51,11 +52,11 @@ export function renumberElementIds(objects: PdfObjects, root: PDFDict, elements:
     names.push(ref)
   }
   const tree = objects.context.obj({})
-  tree.set(PDFName.of('Names'), names)
-  const existing = root.get(PDFName.of('IDTree'))
+  tree.set(PdfName.Names, names)
+  const existing = root.get(PdfName.IDTree)
   const treeRef = existing instanceof PDFRef ? existing : objects.allocate()
   if (existing instanceof PDFRef) updates.push(...renameTreeNodes(objects, existing, renamed))
-  root.set(PDFName.of('IDTree'), treeRef)
+  root.set(PdfName.IDTree, treeRef)
   updates.push([treeRef, tree])
   return updates
 }
@@ -72,8 +73,8 @@ function renameTreeNodes(objects: PdfObjects, rootRef: PDFRef, renamed: Readonly
     const node = objects.read(ref)
     if (!(node instanceof PDFDict)) continue
     stack.push(...kidsOf(node))
-    for (const key of ['Names', 'Limits']) {
-      const array = node.get(PDFName.of(key))
+    for (const key of [PdfName.Names, PdfName.Limits]) {
+      const array = node.get(key)
       if (!(array instanceof PDFArray)) continue
       for (let index = 0; index < array.size(); index++) {
         const name = renamed.get(textOf(array.get(index)) ?? '')
@@ -86,7 +87,7 @@ function renameTreeNodes(objects: PdfObjects, rootRef: PDFRef, renamed: Readonly
 }
 
 function kidsOf(node: unknown): PDFRef[] {
-  const kids = node instanceof PDFDict ? node.get(PDFName.of('Kids')) : undefined
+  const kids = node instanceof PDFDict ? node.get(PdfName.Kids) : undefined
   return kids instanceof PDFArray ? kids.asArray().filter((kid): kid is PDFRef => kid instanceof PDFRef) : []
 }
 

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib'
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
 import { latin1, resolve, type PdfObjects, type PdfPage, type PdfUpdate } from './tags.ts'
+import { PdfName } from './names.ts'
 
 /**
  * PDF/UA-1 (7.18.5) asks every link annotation for an alternate description
@@ -20,12 +21,12 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
   const pageOf = new Map(pages.map((page) => [page.ref.objectNumber, page]))
   const updates: PdfUpdate[] = []
   for (const page of pages) {
-    const annots = resolve(objects, page.dict.get(PDFName.of('Annots')))
+    const annots = resolve(objects, page.dict.get(PdfName.Annots))
     if (!(annots instanceof PDFArray)) continue
     for (const ref of annots.asArray()) {
       const annot = ref instanceof PDFRef ? objects.read(ref) : undefined
-      if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PDFName.of('Subtype')) !== PDFName.of('Link') || annot.has(PDFName.of('Contents'))) continue
-      const key = annot.get(PDFName.of('StructParent'))
+      if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PdfName.Subtype) !== PdfName.Link || annot.has(PdfName.Contents)) continue
+      const key = annot.get(PdfName.StructParent)
       const element = key instanceof PDFNumber ? parents.get(key.asNumber()) : undefined
       const read = element
         ? elementText(objects, element, page.ref, (pageRef) => (pageOf.has(pageRef.objectNumber) ? textOf(pageOf.get(pageRef.objectNumber) as PdfPage) : new Map()))
@@ -36,7 +37,7 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
           .replace(/\s+/g, ' ')
           .trim() || address(objects, annot)
       if (!description) continue
-      annot.set(PDFName.of('Contents'), PDFHexString.fromText(description))
+      annot.set(PdfName.Contents, PDFHexString.fromText(description))
       updates.push([ref, annot])
     }
   }
@@ -45,8 +46,8 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
 
 /** The URI or named destination of a link annotation. */
 function address(objects: PdfObjects, annot: PDFDict): string {
-  const action = resolve(objects, annot.get(PDFName.of('A')))
-  const target = action instanceof PDFDict ? resolve(objects, action.get(PDFName.of('URI'))) : resolve(objects, annot.get(PDFName.of('Dest')))
+  const action = resolve(objects, annot.get(PdfName.A))
+  const target = action instanceof PDFDict ? resolve(objects, action.get(PdfName.URI)) : resolve(objects, annot.get(PdfName.Dest))
   if (target instanceof PDFString || target instanceof PDFHexString) return target.decodeText()
   return target instanceof PDFName ? target.decodeText() : ''
 }
@@ -55,9 +56,9 @@ function address(objects: PdfObjects, annot: PDFDict): string {
 function elementText(objects: PdfObjects, element: PDFObject, page: PDFRef, textsOn: (page: PDFRef) => Map<number, string>, depth = 0): string {
   const node = resolve(objects, element)
   if (!(node instanceof PDFDict) || depth > 50) return ''
-  const own = node.get(PDFName.of('Pg'))
+  const own = node.get(PdfName.Pg)
   const here = own instanceof PDFRef ? own : page
-  const kids = resolve(objects, node.get(PDFName.of('K')))
+  const kids = resolve(objects, node.get(PdfName.K))
   let text = ''
   for (const kid of kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : []) {
     if (kid instanceof PDFNumber) {
@@ -66,11 +67,11 @@ function elementText(objects: PdfObjects, element: PDFObject, page: PDFRef, text
     }
     const child = resolve(objects, kid)
     if (!(child instanceof PDFDict)) continue
-    const mcid = child.get(PDFName.of('MCID'))
+    const mcid = child.get(PdfName.MCID)
     if (mcid instanceof PDFNumber) {
-      const pg = child.get(PDFName.of('Pg'))
+      const pg = child.get(PdfName.Pg)
       text += textsOn(pg instanceof PDFRef ? pg : here).get(mcid.asNumber()) ?? ''
-    } else if (child.has(PDFName.of('S'))) text += elementText(objects, kid, here, textsOn, depth + 1)
+    } else if (child.has(PdfName.S)) text += elementText(objects, kid, here, textsOn, depth + 1)
   }
   return text
 }
@@ -82,9 +83,9 @@ function numberTree(objects: PdfObjects, root: PDFObject | undefined): Map<numbe
   while (stack.length > 0) {
     const node = resolve(objects, stack.pop())
     if (!(node instanceof PDFDict)) continue
-    const kids = resolve(objects, node.get(PDFName.of('Kids')))
+    const kids = resolve(objects, node.get(PdfName.Kids))
     if (kids instanceof PDFArray) stack.push(...kids.asArray())
-    const nums = resolve(objects, node.get(PDFName.of('Nums')))
+    const nums = resolve(objects, node.get(PdfName.Nums))
     if (!(nums instanceof PDFArray)) continue
     for (let index = 0; index + 1 < nums.size(); index += 2) {
       const key = nums.get(index)
@@ -193,8 +194,8 @@ function isSpace(code: number): boolean {
 /** The page's fonts by resource name, with their ToUnicode maps. */
 function pageFonts(objects: PdfObjects, page: PDFDict, cache: Map<number, FontMap>): Map<string, FontMap> {
   const fonts = new Map<string, FontMap>()
-  const resources = resolve(objects, page.get(PDFName.of('Resources')))
-  const dict = resources instanceof PDFDict ? resolve(objects, resources.get(PDFName.of('Font'))) : undefined
+  const resources = resolve(objects, page.get(PdfName.Resources))
+  const dict = resources instanceof PDFDict ? resolve(objects, resources.get(PdfName.Font)) : undefined
   if (!(dict instanceof PDFDict)) return fonts
   for (const [name, value] of dict.entries()) {
     const cached = value instanceof PDFRef ? cache.get(value.objectNumber) : undefined
@@ -204,10 +205,10 @@ function pageFonts(objects: PdfObjects, page: PDFDict, cache: Map<number, FontMa
     }
     const font = resolve(objects, value)
     if (!(font instanceof PDFDict)) continue
-    const stream = resolve(objects, font.get(PDFName.of('ToUnicode')))
+    const stream = resolve(objects, font.get(PdfName.ToUnicode))
     if (!(stream instanceof PDFRawStream)) continue
-    const bytes = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') ? inflateSync(stream.contents) : stream.contents
-    const width = font.get(PDFName.of('Subtype')) === PDFName.of('Type0') ? 2 : 1
+    const bytes = stream.dict.get(PdfName.Filter) === PdfName.FlateDecode ? inflateSync(stream.contents) : stream.contents
+    const width = font.get(PdfName.Subtype) === PdfName.Type0 ? 2 : 1
     const map = { width, unicode: toUnicodeMap(latin1(bytes)) }
     if (value instanceof PDFRef) cache.set(value.objectNumber, map)
     fonts.set(name.decodeText(), map)

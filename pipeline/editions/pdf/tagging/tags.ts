@@ -1,6 +1,7 @@
 import { deflateSync, inflateSync } from 'node:zlib'
 import { PDFArray, type PDFContext, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib'
 import { markArtifacts, operations, type Operation } from './artifacts.ts'
+import { PdfName } from './names.ts'
 
 /** Access to the original file's objects while an incremental update is made. */
 export interface PdfObjects {
@@ -23,17 +24,17 @@ export function tagNotes(objects: PdfObjects, root: PDFDict, elements: ReadonlyA
   const updates: PdfUpdate[] = []
   const ids: Array<[string, PDFString | PDFHexString, PDFRef]> = []
   for (const [ref, element] of elements) {
-    if (element.get(PDFName.of('S')) !== PDFName.of('Aside')) continue
+    if (element.get(PdfName.S) !== PdfName.Aside) continue
     const id = `note-${ids.length + 1}`
-    element.set(PDFName.of('S'), PDFName.of('Note'))
+    element.set(PdfName.S, PdfName.Note)
     const name = PDFString.of(id)
-    element.set(PDFName.of('ID'), name)
+    element.set(PdfName.ID, name)
     ids.push([id, name, ref])
     updates.push([ref, element])
   }
   if (ids.length === 0) return updates
 
-  const treeRef = root.get(PDFName.of('IDTree'))
+  const treeRef = root.get(PdfName.IDTree)
   const names = treeRef instanceof PDFRef ? nameTreeEntries(objects, treeRef) : []
   const sorted = [...names, ...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const array = PDFArray.withContext(objects.context)
@@ -42,9 +43,9 @@ export function tagNotes(objects: PdfObjects, root: PDFDict, elements: ReadonlyA
     array.push(ref)
   }
   const tree = objects.context.obj({})
-  tree.set(PDFName.of('Names'), array)
+  tree.set(PdfName.Names, array)
   const ref = treeRef instanceof PDFRef ? treeRef : objects.allocate()
-  root.set(PDFName.of('IDTree'), ref)
+  root.set(PdfName.IDTree, ref)
   updates.push([ref, tree])
   return updates
 }
@@ -59,34 +60,34 @@ export function giveListItemsBodies(objects: PdfObjects, elements: ReadonlyArray
   const updates: PdfUpdate[] = []
   const byNumber = new Map(elements.map(([ref, element]) => [ref.objectNumber, element]))
   for (const [ref, item] of elements) {
-    if (item.get(PDFName.of('S')) !== PDFName.of('LI')) continue
-    const k = item.get(PDFName.of('K'))
+    if (item.get(PdfName.S) !== PdfName.LI) continue
+    const k = item.get(PdfName.K)
     const kids = k instanceof PDFArray ? k.asArray() : k ? [k] : []
     const children = kids.map((kid) => (kid instanceof PDFRef ? byNumber.get(kid.objectNumber) : undefined))
     if (children.some((child) => !child)) continue
-    const body = kids.filter((_, index) => children[index]?.get(PDFName.of('S')) !== PDFName.of('Lbl')) as PDFRef[]
+    const body = kids.filter((_, index) => children[index]?.get(PdfName.S) !== PdfName.Lbl) as PDFRef[]
     const only = body.length === 1 ? byNumber.get((body[0] as PDFRef).objectNumber) : undefined
-    if (body.length === 0 || only?.get(PDFName.of('S')) === PDFName.of('LBody')) continue
-    if (only?.get(PDFName.of('S')) === PDFName.of('NonStruct')) {
-      only.set(PDFName.of('S'), PDFName.of('LBody'))
+    if (body.length === 0 || only?.get(PdfName.S) === PdfName.LBody) continue
+    if (only?.get(PdfName.S) === PdfName.NonStruct) {
+      only.set(PdfName.S, PdfName.LBody)
       updates.push([body[0] as PDFRef, only])
       continue
     }
     const bodyRef = objects.allocate()
     const wrapper = objects.context.obj({ Type: 'StructElem', S: 'LBody' })
-    wrapper.set(PDFName.of('P'), ref)
+    wrapper.set(PdfName.P, ref)
     const bodyKids = PDFArray.withContext(objects.context)
     for (const kid of body) {
       bodyKids.push(kid)
       const child = byNumber.get(kid.objectNumber) as PDFDict
-      child.set(PDFName.of('P'), bodyRef)
+      child.set(PdfName.P, bodyRef)
       updates.push([kid, child])
     }
-    wrapper.set(PDFName.of('K'), bodyKids)
+    wrapper.set(PdfName.K, bodyKids)
     const itemKids = PDFArray.withContext(objects.context)
     for (const kid of kids) if (!body.includes(kid as PDFRef)) itemKids.push(kid)
     itemKids.push(bodyRef)
-    item.set(PDFName.of('K'), itemKids)
+    item.set(PdfName.K, itemKids)
     updates.push([ref, item], [bodyRef, wrapper])
   }
   return updates
@@ -109,21 +110,21 @@ export function readPages(objects: PdfObjects, catalog: PDFDict): PdfPage[] {
     const ref = stack.pop()
     const node = resolve(objects, ref)
     if (!(node instanceof PDFDict)) continue
-    const kids = resolve(objects, node.get(PDFName.of('Kids')))
+    const kids = resolve(objects, node.get(PdfName.Kids))
     if (kids instanceof PDFArray) {
       stack.push(...kids.asArray().reverse())
       continue
     }
     if (!(ref instanceof PDFRef)) continue
     const page: PdfPage = { ref, dict: node, contents: [] }
-    const contents = resolve(objects, node.get(PDFName.of('Contents')))
-    for (const contentRef of contents instanceof PDFArray ? contents.asArray() : [node.get(PDFName.of('Contents'))]) {
+    const contents = resolve(objects, node.get(PdfName.Contents))
+    for (const contentRef of contents instanceof PDFArray ? contents.asArray() : [node.get(PdfName.Contents)]) {
       if (!(contentRef instanceof PDFRef) || seen.has(contentRef.objectNumber)) continue
       seen.add(contentRef.objectNumber)
       const stream = objects.read(contentRef)
       if (!(stream instanceof PDFRawStream)) continue
-      const filter = stream.dict.get(PDFName.of('Filter'))
-      if (filter !== undefined && filter !== PDFName.of('FlateDecode')) continue
+      const filter = stream.dict.get(PdfName.Filter)
+      if (filter !== undefined && filter !== PdfName.FlateDecode) continue
       const source = latin1(filter === undefined ? stream.contents : inflateSync(stream.contents))
       page.contents.push({ ref: contentRef, stream, source, ops: operations(source) })
     }
@@ -144,15 +145,15 @@ const margins = { top: (22 / 25.4) * 72, bottom: (24 / 25.4) * 72 }
 export function markPageArtifacts(objects: PdfObjects, pages: readonly PdfPage[]): PdfUpdate[] {
   const updates: PdfUpdate[] = []
   for (const { dict, contents } of pages) {
-    const box = resolve(objects, dict.get(PDFName.of('MediaBox')))
+    const box = resolve(objects, dict.get(PdfName.MediaBox))
     const [, bottom, , top] = box instanceof PDFArray ? box.asArray().map((value) => (value instanceof PDFNumber ? value.asNumber() : 0)) : []
     const bands = top !== undefined && bottom !== undefined ? { height: top - bottom, ...margins } : undefined
     for (const { ref, stream, source, ops } of contents) {
       const marked = markArtifacts(source, ops, bands)
       if (!marked) continue
       const dict = stream.dict.clone(objects.context)
-      dict.delete(PDFName.of('DecodeParms'))
-      dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'))
+      dict.delete(PdfName.DecodeParms)
+      dict.set(PdfName.Filter, PdfName.FlateDecode)
       updates.push([ref, PDFRawStream.of(dict, deflateSync(marked))])
     }
   }
@@ -168,7 +169,7 @@ export function structElements(objects: PdfObjects, root: PDFDict): Array<[PDFRe
   const found: Array<[PDFRef, PDFDict]> = []
   const seen = new Set<number>()
   const kids = (node: PDFDict): PDFObject[] => {
-    const k = node.get(PDFName.of('K'))
+    const k = node.get(PdfName.K)
     return k instanceof PDFArray ? k.asArray() : k ? [k] : []
   }
   const stack = kids(root).reverse()
@@ -177,7 +178,7 @@ export function structElements(objects: PdfObjects, root: PDFDict): Array<[PDFRe
     if (!(kid instanceof PDFRef) || seen.has(kid.objectNumber)) continue
     seen.add(kid.objectNumber)
     const element = objects.read(kid)
-    if (!(element instanceof PDFDict) || !element.has(PDFName.of('S'))) continue
+    if (!(element instanceof PDFDict) || !element.has(PdfName.S)) continue
     found.push([kid, element])
     stack.push(...kids(element).reverse())
   }
@@ -191,9 +192,9 @@ function nameTreeEntries(objects: PdfObjects, ref: PDFRef): Array<[string, PDFSt
   while (stack.length > 0) {
     const node = resolve(objects, stack.pop())
     if (!(node instanceof PDFDict)) continue
-    const kids = resolve(objects, node.get(PDFName.of('Kids')))
+    const kids = resolve(objects, node.get(PdfName.Kids))
     if (kids instanceof PDFArray) stack.push(...kids.asArray())
-    const names = resolve(objects, node.get(PDFName.of('Names')))
+    const names = resolve(objects, node.get(PdfName.Names))
     if (!(names instanceof PDFArray)) continue
     for (let index = 0; index + 1 < names.size(); index += 2) {
       const name = names.get(index)
