@@ -9,7 +9,8 @@ import { PdfName } from './names.ts'
  * structure element, read from the page content through the fonts'
  * ToUnicode maps, or its address when it has no text.
  */
-export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], root: PDFDict | undefined): PdfUpdate[] {
+export function describeLinks(file: PdfObjects, pages: readonly PdfPage[], root: PDFDict | undefined): PdfUpdate[] {
+  const objects = readOnce(file)
   const parents = root ? numberTree(objects, root.get(PDFName.of('ParentTree'))) : new Map<number, PDFObject>()
   const textOnPage = new Map<number, Map<number, string>>()
   const fonts = new Map<number, FontMap>()
@@ -24,7 +25,7 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
     const annots = resolve(objects, page.dict.get(PdfName.Annots))
     if (!(annots instanceof PDFArray)) continue
     for (const ref of annots.asArray()) {
-      const annot = ref instanceof PDFRef ? objects.read(ref) : undefined
+      const annot = ref instanceof PDFRef ? file.read(ref) : undefined
       if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PdfName.Subtype) !== PdfName.Link || annot.has(PdfName.Contents)) continue
       const key = annot.get(PdfName.StructParent)
       const element = key instanceof PDFNumber ? parents.get(key.asNumber()) : undefined
@@ -42,6 +43,21 @@ export function describeLinks(objects: PdfObjects, pages: readonly PdfPage[], ro
     }
   }
   return updates
+}
+
+/**
+ * Everything read through it parsed once: the structure elements, fonts and
+ * pages that several links share. Only the annotations are changed here, and
+ * they are read apart, each as the file has it.
+ */
+function readOnce(objects: PdfObjects): PdfObjects {
+  const parsed = new Map<number, PDFObject>()
+  const read = (ref: PDFRef): PDFObject => {
+    let object = parsed.get(ref.objectNumber)
+    if (!object) parsed.set(ref.objectNumber, (object = objects.read(ref)))
+    return object
+  }
+  return { ...objects, read }
 }
 
 /** The URI or named destination of a link annotation. */

@@ -44,8 +44,10 @@ export function writePdf(bytes: Uint8Array, tail: PdfTail, updated: ReadonlyArra
     add(number, entry.generation, bytes.subarray(entry.offset, originals[index + 1]?.[1].offset ?? tail.startxref))
   })
   for (const [number, [generation, chunk]] of replacements) add(number, generation, chunk)
-  const body = concat(chunks)
-  const id = createHash('sha256').update(body).digest('hex').slice(0, 32)
+  // The body hashed piece by piece and copied once, with the table, at the end.
+  const hash = createHash('sha256')
+  for (const chunk of chunks) hash.update(chunk)
+  const id = hash.digest('hex').slice(0, 32)
 
   const size = Math.max(tail.size, ...offsets.keys()) + 1
   const xref = ['xref', `0 ${size}`, '0000000000 65535 f\r']
@@ -62,7 +64,8 @@ export function writePdf(bytes: Uint8Array, tail: PdfTail, updated: ReadonlyArra
   ids.push(PDFHexString.of(id))
   trailer.set(PDFName.of('ID'), ids)
   const end = ascii.encode(`${xref.join('\n')}\ntrailer\n${trailer.toString()}\nstartxref\n${position}\n%%EOF\n`)
-  return concat([body, end])
+  chunks.push(end)
+  return concat(chunks)
 }
 
 function serializeIndirect(ref: PDFRef, object: PDFObject): Uint8Array {
