@@ -14,6 +14,7 @@ import { unified } from 'unified'
 import { visit } from 'unist-util-visit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ArticleData } from '../../pipeline/common/article.ts'
+import type { EditionInput } from '../../pipeline/editions/edition.ts'
 import { launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { writePdf, type PdfEdition, type PdfOptions } from '../../pipeline/editions/pdf/write-pdf.ts'
 import { printPage } from '../../pipeline/editions/pdf/print-page.ts'
@@ -74,15 +75,42 @@ let session: BrowserSession
 let scratch: string
 let glossary: Awaited<ReturnType<typeof loadGlossary>>['entries']
 
-async function buildPdf(sourcePath: string, options: PdfOptions = {}, browser: BrowserSession = session): Promise<Built> {
+async function buildPdf(sourcePath: string, options: PdfOptions = {}, browser: BrowserSession = session, theme?: EditionInput['theme']): Promise<Built> {
   const { file, tree } = await parseSource(sourcePath, glossary)
   const article = file.data.article
   if (!tree || !article) throw new Error(`no tree for ${sourcePath}: ${file.messages.join('; ')}`)
-  const edition = await writePdf({ tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch }, browser, options)
+  const input: EditionInput = { tree, article, sourcePath, sourceDir: path.dirname(sourcePath), templatesDir, epoch, ...(theme ? { theme } : {}) }
+  const edition = await writePdf(input, browser, options)
   const data = edition.files[0]?.data
   if (!(data instanceof Uint8Array)) throw new Error('no PDF bytes')
   expect(edition.files.map((entry) => entry.path)).toEqual([`${article.slug}.pdf`])
   return { article, tree, edition, pdf: data }
+}
+
+/**
+ * Run `fn` with a browser of its own, whose print page is prepared by
+ * `prepareWith` (default: as every build prepares it) and handed to `fn`.
+ */
+async function withOwnPrintPage(
+  fn: (browser: BrowserSession, page: () => Page) => Promise<void>,
+  prepareWith?: (page: Page, prepare: (page: Page) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const own = await launchBrowser({ jobs: 1 })
+  const prepare = printPage.prepare
+  let kept: Page | undefined
+  printPage.prepare = async (page) => {
+    await (prepareWith ? prepareWith(page, prepare) : prepare(page))
+    kept = page
+  }
+  try {
+    await fn(own, () => {
+      if (!kept) throw new Error('Unexpected print page never prepared, expected a build to have made one')
+      return kept
+    })
+  } finally {
+    printPage.prepare = prepare
+    await own.close()
+  }
 }
 
 beforeAll(async () => {
@@ -273,12 +301,11 @@ describe('PDF edition of the article', () => {
   })
 
   it('loads each font face once per print page, and only the faces its documents need', async () => {
-    const own = await launchBrowser({ jobs: 1 })
-    const prepare = printPage.prepare
     const prepared: string[] = []
     const fonts: string[][] = []
     let preparing = false
-    printPage.prepare = async (page) => {
+    const otherScripts = /-(?:cyrillic|greek|vietnamese|math|symbols)/
+    const countRequests = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
       page.on('request', (request) => {
         if (/\.(?:woff2?|css)$/.test(request.url())) (preparing ? prepared : fonts.at(-1))?.push(request.url())
       })
@@ -289,8 +316,7 @@ describe('PDF edition of the article', () => {
         preparing = false
       }
     }
-    const otherScripts = /-(?:cyrillic|greek|vietnamese|math|symbols)/
-    try {
+    await withOwnPrintPage(async (own) => {
       fonts.push([])
       const first = await buildPdf(articlePath, {}, own)
       const later: Built[] = []
@@ -321,47 +347,30 @@ describe('PDF edition of the article', () => {
       expect(new Set(all).size).toBe(all.length)
       for (const next of later) expect(Buffer.compare(Buffer.from(next.pdf), Buffer.from(first.pdf))).toBe(0)
       expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
-    } finally {
-      printPage.prepare = prepare
-      await own.close()
-    }
+    }, countRequests)
   })
 
   it('has Paged.js lay out pages without watching their size, in a page that draws no frames: nothing on them changes once they are made', async () => {
-    const own = await launchBrowser({ jobs: 1 })
-    const prepare = printPage.prepare
-    let kept: Page | undefined
-    printPage.prepare = async (page) => {
+    // The page's window outlives its documents: every ResizeObserver any of them makes is counted.
+    const countObservers = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
       await prepare(page)
-      // The page's window outlives its documents: every ResizeObserver any of them makes is counted.
       await page.evaluate(
         '(() => { window.offprintObserved = 0; const observe = ResizeObserver.prototype.observe; ResizeObserver.prototype.observe = function (...args) { window.offprintObserved++; return observe.apply(this, args) } })()',
       )
-      kept = page
     }
-    try {
+    await withOwnPrintPage(async (own, kept) => {
       const first = await buildPdf(articlePath, {}, own)
       const second = await buildPdf(articlePath, {}, own)
       expect(first.edition.pages).toBeGreaterThan(1)
-      expect(await kept?.evaluate('window.offprintObserved')).toBe(0)
+      expect(await kept().evaluate('window.offprintObserved')).toBe(0)
       // Chromium draws no frame of the print page.
-      expect(kept && (await drawsFrames(kept))).toBe(false)
+      expect(await drawsFrames(kept())).toBe(false)
       expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
       expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(built.pdf))).toBe(0)
-    } finally {
-      printPage.prepare = prepare
-      await own.close()
-    }
+    }, countObservers)
   })
 
   it("gives a page's running strings to the margin boxes that show them, not to its text; a theme that shows one in the text has them everywhere", async () => {
-    const own = await launchBrowser({ jobs: 1 })
-    const prepare = printPage.prepare
-    let kept: Page | undefined
-    printPage.prepare = async (page) => {
-      await prepare(page)
-      kept = page
-    }
     // On the second page, still in the print page after the document is printed: the string's value on the page,
     // in the top right margin box (which shows it), and in the first paragraph of the text.
     const where = `(() => {
@@ -369,87 +378,58 @@ describe('PDF edition of the article', () => {
       const value = (element) => getComputedStyle(element).getPropertyValue('--pagedjs-string-first-section')
       return [page.style.getPropertyValue('--pagedjs-string-first-section'), value(page.querySelector('.pagedjs_margin-top-right > .pagedjs_margin-content')), value(page.querySelector('.pagedjs_page_content p'))]
     })()`
-    try {
+    await withOwnPrintPage(async (own, kept) => {
       const plain = await buildPdf(articlePath, {}, own)
       expect(Buffer.compare(Buffer.from(plain.pdf), Buffer.from(built.pdf))).toBe(0)
-      const [onPage, inMargin, inText] = ((await kept?.evaluate(where)) ?? []) as string[]
+      const [onPage, inMargin, inText] = (await kept().evaluate(where)) as string[]
       expect(onPage).toMatch(/^"\S/)
       expect(inMargin).toBe(onPage)
       expect(inText).toBe('')
-      const { file, tree } = await parseSource(articlePath, glossary)
-      const article = file.data.article
-      if (!tree || !article) throw new Error(file.messages.join('; '))
-      const theme = { pdf: 'main h2::after { content: " · " string(section); }' }
-      await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme }, own)
-      const [themed, themedMargin, themedText] = ((await kept?.evaluate(where)) ?? []) as string[]
+      await buildPdf(articlePath, {}, own, { pdf: 'main h2::after { content: " · " string(section); }' })
+      const [themed, themedMargin, themedText] = (await kept().evaluate(where)) as string[]
       expect(themedMargin).toBe(themed)
       expect(themedText).toBe(themed)
-    } finally {
-      printPage.prepare = prepare
-      await own.close()
-    }
+    })
   })
 
   it('makes pages without the bleed areas and margin boxes no @page rule asks for, and with those a theme asks for', async () => {
-    const own = await launchBrowser({ jobs: 1 })
-    const prepare = printPage.prepare
-    let kept: Page | undefined
-    printPage.prepare = async (page) => {
-      await prepare(page)
-      kept = page
-    }
     // The last page of the document still in the print page: its bleed areas, and the margin boxes that have content elements.
     const parts = `(() => {
       const page = [...document.querySelectorAll('.pagedjs_page')].at(-1)
       return { bleeds: page.querySelectorAll('.pagedjs_bleed').length, boxes: [...page.querySelectorAll('.pagedjs_margin')].filter((box) => box.querySelector('.pagedjs_margin-content')).map((box) => box.classList[1]).sort() }
     })()`
-    const withTheme = async (pdf: string): Promise<{ text: string; parts: { bleeds: number; boxes: string[] } }> => {
-      const { file, tree } = await parseSource(articlePath, glossary)
-      const article = file.data.article
-      if (!tree || !article) throw new Error(file.messages.join('; '))
-      const edition = await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme: { pdf } }, own)
-      const bytes = edition.files[0]?.data
-      if (!(bytes instanceof Uint8Array)) throw new Error('no PDF bytes')
-      return { text: (await pageTexts(bytes, edition.pages)).join('\n'), parts: (await kept?.evaluate(parts)) as { bleeds: number; boxes: string[] } }
-    }
-    try {
+    await withOwnPrintPage(async (own, kept) => {
+      const withTheme = async (pdf: string): Promise<{ text: string; parts: { bleeds: number; boxes: string[] } }> => {
+        const themed = await buildPdf(articlePath, {}, own, { pdf })
+        return { text: (await pageTexts(themed.pdf, themed.edition.pages)).join('\n'), parts: (await kept().evaluate(parts)) as { bleeds: number; boxes: string[] } }
+      }
       const plain = await buildPdf(articlePath, {}, own)
       expect(Buffer.compare(Buffer.from(plain.pdf), Buffer.from(built.pdf))).toBe(0)
-      expect(await kept?.evaluate(parts)).toEqual({ bleeds: 0, boxes: ['pagedjs_margin-bottom-center', 'pagedjs_margin-top-left', 'pagedjs_margin-top-right'] })
+      expect(await kept().evaluate(parts)).toEqual({ bleeds: 0, boxes: ['pagedjs_margin-bottom-center', 'pagedjs_margin-top-left', 'pagedjs_margin-top-right'] })
       const boxes = await withTheme('@page { @bottom-left { content: "Left foot"; } @bottom-right-corner { color: red; } }')
       expect(boxes.text).toContain('Left foot')
       expect(boxes.parts.boxes).toEqual(expect.arrayContaining(['pagedjs_margin-bottom-left', 'pagedjs_margin-bottom-right-corner']))
       const bleed = await withTheme('@page { bleed: 3mm; marks: crop; }')
       expect(bleed.parts.bleeds).toBe(4)
-    } finally {
-      printPage.prepare = prepare
-      await own.close()
-    }
+    })
   })
 
   it("measures the content area of a document's first page only: the others are made with its size", async () => {
-    const own = await launchBrowser({ jobs: 1 })
-    const prepare = printPage.prepare
-    let kept: Page | undefined
-    printPage.prepare = async (page) => {
-      // Counted from the start: every measure of a page's content area made while Paged.js makes a page (its `create`).
+    // Counted from the start: every measure of a page's content area made while Paged.js makes a page (its `create`).
+    const countMeasures = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
       await page.evaluate(
         "(() => { window.offprintMeasured = 0; const measure = Element.prototype.getBoundingClientRect; Element.prototype.getBoundingClientRect = function () { if (this.classList.contains('pagedjs_page_content') && /\\bcreate\\b/.test(new Error().stack)) window.offprintMeasured++; return measure.call(this) } })()",
       )
       await prepare(page)
-      kept = page
     }
-    try {
+    await withOwnPrintPage(async (own, kept) => {
       const first = await buildPdf(articlePath, {}, own)
       const second = await buildPdf(articlePath, {}, own)
       expect(first.edition.pages).toBeGreaterThan(2)
-      expect(await kept?.evaluate('window.offprintMeasured')).toBe(2)
+      expect(await kept().evaluate('window.offprintMeasured')).toBe(2)
       expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
       expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(built.pdf))).toBe(0)
-    } finally {
-      printPage.prepare = prepare
-      await own.close()
-    }
+    }, countMeasures)
   })
 
   it('is byte-identical when built again', async () => {
@@ -483,13 +463,7 @@ describe('PDF edition of the article', () => {
 
   it("numbers pages 'N of M' for a theme that asks for counter(pages): the page count reaches the margin boxes", async () => {
     // print.css registers the page count Paged.js sets at the end as not inherited (restyling its element alone).
-    const { file, tree } = await parseSource(articlePath, glossary)
-    const article = file.data.article
-    if (!tree || !article) throw new Error(file.messages.join('; '))
-    const theme = { pdf: '@page { @bottom-center { content: counter(page) " of " counter(pages); } }' }
-    const edition = await writePdf({ tree, article, sourcePath: articlePath, sourceDir: path.dirname(articlePath), templatesDir, epoch, theme }, session)
-    const pdf = edition.files[0]?.data
-    if (!(pdf instanceof Uint8Array)) throw new Error('no PDF bytes')
+    const { pdf, edition } = await buildPdf(articlePath, {}, session, { pdf: '@page { @bottom-center { content: counter(page) " of " counter(pages); } }' })
     const pages = await pageTexts(pdf, edition.pages)
     expect(edition.pages).toBeGreaterThan(1)
     for (const [index, text] of pages.slice(0, edition.pages).entries()) expect(text).toContain(`${index + 1} of ${edition.pages}`)
