@@ -37,10 +37,24 @@ export async function fontSheets(fontDirs: readonly string[], brand?: Brand): Pr
   const [serif, mono] = fontDirs
   if (!serif || !mono) return []
   const files = [...(brand?.fonts?.body ? [] : fontFiles.body.map((file) => join(serif, file))), ...(brand?.fonts?.mono ? [] : fontFiles.mono.map((file) => join(mono, file)))]
-  const sheets = await Promise.all(files.map(async (file) => ({ href: pathToFileURL(file).href, css: await readFile(file, 'utf8') })))
+  const sheets = await Promise.all(files.map(async (file) => ({ href: pathToFileURL(file).href, css: await packageCss(file) })))
   // The theme's rules name their files by absolute URL: no base needed.
   const own = fontFaceCss(brand, (_name, path) => pathToFileURL(path).href, printFamilies)
   return own === '' ? sheets : [...sheets, { href: 'about:blank', css: own }]
+}
+
+/** The @fontsource sheets read so far, by path: package files, read once per process instead of once per PDF. */
+const packageSheets = new Map<string, Promise<string>>()
+
+function packageCss(file: string): Promise<string> {
+  let css = packageSheets.get(file)
+  if (!css) {
+    css = readFile(file, 'utf8')
+    // A failed read is not kept: the next PDF tries again, and reports it.
+    css.catch(() => packageSheets.delete(file))
+    packageSheets.set(file, css)
+  }
+  return css
 }
 
 /** The sheets every print page prepares before its first document: the @fontsource ones. */
