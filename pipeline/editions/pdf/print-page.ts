@@ -43,7 +43,17 @@ export const reseed = `(() => {
   Math.random = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296 }
 })()`
 
+/** A page script's expression for Paged.js's registered handler class `name`, which throws where it is missing. */
+function handlerClass(name: string): string {
+  return `(window.Paged.registeredHandlers.find((handler) => handler.name === '${name}') ??
+    (() => { throw new Error('Unexpected Paged.js without its ${name} handler, expected the one offprint was tested with') })())`
+}
+
 /**
+ * Two patches of Paged.js's Page class, which it does not export: its
+ * prototype is reached through the first page a print page makes, before that
+ * page is laid out or a second one made.
+ *
  * Paged.js watches every page it has laid out (a ResizeObserver, from a
  * forced layout) to lay the book out again when a page changes size: for a
  * reader's browser, where images and fonts arrive late. Here they are loaded
@@ -52,23 +62,13 @@ export const reseed = `(() => {
  * forced layout per page, and their callbacks on the pages of the document
  * before, when the next one replaces it (7 ms of Chromium's time per
  * document, traced). Each page is made without them.
- */
-const stillPages = `(() => {
-  const addPage = window.Paged.Chunker.prototype.addPage
-  window.Paged.Chunker.prototype.addPage = function (blank) {
-    const page = addPage.call(this, blank)
-    page.addListeners = () => true
-    return page
-  }
-})()`
-
-/**
+ *
  * Paged.js measures each new page's content area (a forced style and layout
  * of the page) before the page gets its own classes (first, left or right,
  * named): so every page of a document measures the same, and only a
  * document's first page is measured; the next ones are given its size.
  */
-const sameAreas = `(() => {
+const pageClass = `(() => {
   const sizes = new WeakMap()
   let patched = false
   const addPage = window.Paged.Chunker.prototype.addPage
@@ -76,9 +76,9 @@ const sameAreas = `(() => {
     const page = addPage.call(this, blank)
     if (patched) return page
     patched = true
-    sizes.set(page.pagesArea, { width: page.width, height: page.height })
-    // Paged.js does not export its Page class: its prototype is the first page's.
     const proto = Object.getPrototypeOf(page)
+    proto.addListeners = () => true
+    sizes.set(page.pagesArea, { width: page.width, height: page.height })
     const create = proto.create
     proto.create = function (...args) {
       const known = sizes.get(this.pagesArea)
@@ -112,8 +112,7 @@ const sameAreas = `(() => {
  * (traced: 2,078 against 1,808 elements restyled per article PDF).
  */
 const batchedStrings = `(() => {
-  const StringSets = window.Paged.registeredHandlers.find((handler) => handler.name === 'StringSets')
-  if (!StringSets) throw new Error('Unexpected Paged.js without its StringSets handler, expected the one offprint was tested with')
+  const StringSets = ${handlerClass('StringSets')}
   const afterPageLayout = StringSets.prototype.afterPageLayout
   StringSets.prototype.afterPageLayout = function (page, ...rest) {
     const style = page.style
@@ -140,8 +139,7 @@ const batchedStrings = `(() => {
  * document whose sheets use a string elsewhere keeps them inherited.
  */
 const marginStrings = `(() => {
-  const StringSets = window.Paged.registeredHandlers.find((handler) => handler.name === 'StringSets')
-  if (!StringSets) throw new Error('Unexpected Paged.js without its StringSets handler, expected the one offprint was tested with')
+  const StringSets = ${handlerClass('StringSets')}
   // A margin box's content, as Paged.js writes its rules: ".pagedjs_page… .pagedjs_margin-top-right>.pagedjs_margin-content::after".
   const inMargin = /^\\.pagedjs_page\\b[^,]*\\.pagedjs_margin-([a-z-]+)\\s*>\\s*\\.pagedjs_margin-content::?(?:after|before)$/
   // The selectors of a rule that reads a running string, in the sheets Paged.js wrote (read as text: the CSS object model took 3 ms).
@@ -190,8 +188,7 @@ const marginStrings = `(() => {
  *   box stays, empty, where Paged.js measures the boxes of its side).
  */
 const leanPages = `(() => {
-  const AtPage = window.Paged.registeredHandlers.find((handler) => handler.name === 'AtPage')
-  if (!AtPage) throw new Error('Unexpected Paged.js without its AtPage handler, expected the one offprint was tested with')
+  const AtPage = ${handlerClass('AtPage')}
   // Paged.js 0.4's AtPage has no afterParsed of its own (its draft is commented out); one it had would run first.
   const afterParsed = AtPage.prototype.afterParsed
   AtPage.prototype.afterParsed = function (...args) {
@@ -317,8 +314,7 @@ export const printPage: KeptPageKind = {
     await page.addScriptTag({ url: pathToFileURL(join(pagedDir(), 'paged.polyfill.js')).href })
     // Paged.js loads no font itself: each document loads the faces its characters need (`useFontSheets`).
     await page.evaluate('window.Paged.Chunker.prototype.loadFonts = () => Promise.resolve()')
-    await page.evaluate(stillPages)
-    await page.evaluate(sameAreas)
+    await page.evaluate(pageClass)
     await page.evaluate(batchedStrings)
     await page.evaluate(marginStrings)
     await page.evaluate(leanPages)
