@@ -199,8 +199,9 @@ class PipeTransport implements ConnectionTransport {
 
   send(message: string): void {
     if (this.#closed) return
-    this.#input.write(message)
-    this.#input.write('\0')
+    // One write, not the message and then its NUL: each is a system call on the pipe, about 0.2 ms of
+    // this process here (measured, 2,632 writes for 100 PDFs), and each wakes Chromium's reader.
+    this.#input.write(`${message}\0`)
   }
 
   close(): void {
@@ -253,8 +254,16 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
   let closed: Promise<void> | undefined
   const { pagesDir, blankUrl } = started
   const idle = new Map<string, IdlePage[]>()
-  // Every document asks for the same font files: each path is resolved once per session.
+  // Every document asks for the same font files, and is allowed the same folders: each path is resolved once per session.
   const realPaths = new Map<string, Promise<string>>()
+  const realPathOf = (path: string): Promise<string> => {
+    let real = realPaths.get(path)
+    if (!real) {
+      real = realpath(path).catch(() => resolve(path))
+      realPaths.set(path, real)
+    }
+    return real
+  }
   // Chromium's first tab, already on the blank page: the first kept page of a kind that draws frames starts from it.
   let firstTab: Page | undefined = (await browser.pages())[0]
 
@@ -271,7 +280,7 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
     else open--
   }
 
-  const rootsOf = (access: PageAccess): Promise<string[]> => Promise.all(access.allow.map((folder) => realpath(resolve(folder)).catch(() => resolve(folder))))
+  const rootsOf = (access: PageAccess): Promise<string[]> => Promise.all(access.allow.map((folder) => realPathOf(resolve(folder))))
 
   /**
    * A new tab whose frames are drawn only when asked for (DevTools' begin-frame
@@ -303,7 +312,7 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
       await page.setJavaScriptEnabled(false)
       page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined))
       await page.setRequestInterception(true)
-      page.on('request', (request) => void filterRequest(request, gate.roots, gate.blocked, realPaths))
+      page.on('request', (request) => void filterRequest(request, gate.roots, gate.blocked, realPathOf))
       return page
     } catch (error) {
       await page.close().catch(() => undefined)
@@ -420,19 +429,13 @@ async function createSession(browser: Browser, started: StartedChromium, jobs: n
 }
 
 /** Allow only `file://` URLs inside `roots` (after resolving symbolic links); block the rest. */
-async function filterRequest(request: HTTPRequest, roots: readonly string[], blocked: string[], realPaths: Map<string, Promise<string>>): Promise<void> {
+async function filterRequest(request: HTTPRequest, roots: readonly string[], blocked: string[], realPathOf: (path: string) => Promise<string>): Promise<void> {
   if (request.isInterceptResolutionHandled()) return
   const url = request.url()
   let allowed = false
   if (url.startsWith('file:')) {
     try {
-      const file = fileURLToPath(url)
-      let real = realPaths.get(file)
-      if (!real) {
-        real = realpath(file).catch(() => resolve(file))
-        realPaths.set(file, real)
-      }
-      const path = await real
+      const path = await realPathOf(fileURLToPath(url))
       allowed = roots.some((root) => path === root || isInsideFolder(path, root))
     } catch {
       allowed = false
