@@ -2,7 +2,9 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Page } from 'puppeteer-core'
 import type { KeptPageKind } from '../browser.ts'
+import { findPageStarts } from './page-starts.ts'
 import { defaultFontSheets, type FontSheet, packageDirs } from './print-assets.ts'
+import { fillGlossaryPages } from './term-pages.ts'
 
 /**
  * Paged.js takes ids from the clock and Math.random; fixed here so that the
@@ -37,11 +39,14 @@ const nextTask = `(() => {
   window.requestIdleCallback = soon
 })()`
 
-/** Restart the page's random sequence: run before each document. */
-export const reseed = `(() => {
+/** In the print page: restart its random sequence, before each document. */
+function reseed(): void {
   let seed = 0x2545f491
-  Math.random = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296 }
-})()`
+  Math.random = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
+    return seed / 4294967296
+  }
+}
 
 /** A page script's expression for Paged.js's registered handler class `name`, which throws where it is missing. */
 function handlerClass(name: string): string {
@@ -142,15 +147,24 @@ const marginStrings = `(() => {
   const StringSets = ${handlerClass('StringSets')}
   // A margin box's content, as Paged.js writes its rules: ".pagedjs_page… .pagedjs_margin-top-right>.pagedjs_margin-content::after".
   const inMargin = /^\\.pagedjs_page\\b[^,]*\\.pagedjs_margin-([a-z-]+)\\s*>\\s*\\.pagedjs_margin-content::?(?:after|before)$/
-  // The selectors of a rule that reads a running string, in the sheets Paged.js wrote (read as text: the CSS object model took 3 ms).
-  const reader = /([^{}]*)\\{[^{}]*var\\(\\s*--pagedjs-string-/g
+  // A read of a running string, in the sheets Paged.js wrote (read as text: the CSS object model took 3 ms).
+  const reader = /var\\(\\s*--pagedjs-string-/g
+  // The selectors of the rule around each read: the text between the block's \`{\` and the brace before it. (One
+  // pattern for both, \`([^{}]*)\\{[^{}]*var\\(\`, was tried at every character: 7.7 ms per document, profiled.)
+  const readers = function* (text) {
+    for (const { index } of text.matchAll(reader)) {
+      const open = text.lastIndexOf('{', index)
+      if (open < 0 || text.lastIndexOf('}', index) > open) continue
+      yield text.slice(Math.max(text.lastIndexOf('}', open), text.lastIndexOf('{', open - 1)) + 1, open)
+    }
+  }
   StringSets.prototype.afterParsed = function () {
     const names = Object.keys(this.stringSetSelectors)
     if (names.length === 0) return
     // Every rule that reads a string is a margin box's content (\`inMargin\`), else this document keeps them inherited.
     const boxes = new Set()
     for (const style of document.querySelectorAll('style[data-pagedjs-inserted-styles]')) {
-      for (const [, selectors = ''] of style.textContent.matchAll(reader)) {
+      for (const selectors of readers(style.textContent)) {
         for (const selector of selectors.split(',')) {
           const box = inMargin.exec(selector.trim())?.[1]
           if (!box) return
@@ -290,6 +304,53 @@ export async function loadFaces(characters: string): Promise<void> {
 }
 
 /**
+ * In the print page: replace its document with `html` and wait for its style
+ * sheets, images and fonts. (The `load` event does not fire again for a
+ * document written with `document.open()`.) The body's images are in Paged.js's
+ * content template (`inPagedTemplate`), inert until Paged.js lays out their
+ * page, where it waits for them itself.
+ */
+async function writeDocument(html: string): Promise<void> {
+  document.open()
+  document.write(html)
+  document.close()
+  const settled = (element: Element, done: boolean): Promise<unknown> | undefined =>
+    done
+      ? undefined
+      : new Promise((resolve) => {
+          element.addEventListener('load', resolve, { once: true })
+          element.addEventListener('error', resolve, { once: true })
+        })
+  await Promise.all([
+    ...[...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"]')].map((link) => settled(link, link.sheet !== null)),
+    ...[...document.images].map((image) => settled(image, image.complete)),
+  ])
+  await document.fonts.ready
+}
+
+/** The print page's own functions, which it keeps as `window.offprintPrint` (see `printScripts`). */
+export interface PrintScripts {
+  reseed: typeof reseed
+  useFontSheets: typeof useFontSheets
+  writeDocument: typeof writeDocument
+  loadFaces: typeof loadFaces
+  fillGlossaryPages: typeof fillGlossaryPages
+  findPageStarts: typeof findPageStarts
+}
+
+/**
+ * The functions a document is written, laid out and read with, defined in the
+ * print page once and called there by name: a document takes two DevTools
+ * calls around its layout (render.ts), where one per function took six. Each
+ * call is a round trip through Chromium's browser process (4 against 11
+ * messages per PDF, the print's included, counted). Each function is
+ * self-contained, and defined from its source.
+ */
+const printScripts = `window.offprintPrint = { ${Object.entries({ reseed, useFontSheets, writeDocument, loadFaces, fillGlossaryPages, findPageStarts })
+  .map(([name, script]) => `${name}: ${script.toString()}`)
+  .join(',\n')} }`
+
+/**
  * The print page: Paged.js loaded once (about 0.1 s of Chromium's time per
  * load, measured) and kept, so that each document is written into a
  * page that is already set up instead of a new page that loads the script
@@ -318,6 +379,7 @@ export const printPage: KeptPageKind = {
     await page.evaluate(batchedStrings)
     await page.evaluate(marginStrings)
     await page.evaluate(leanPages)
+    await page.evaluate(printScripts)
     // The Latin faces, which nearly every document needs, are loaded now, while the build still parses the source.
     await page.evaluate(useFontSheets, sheets)
     await page.evaluate(loadFaces, 'a')

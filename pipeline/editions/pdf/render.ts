@@ -1,11 +1,10 @@
-import type { Page } from 'puppeteer-core'
+import type { CDPSession, Page } from 'puppeteer-core'
 import { type BrowserSession, withTimeout } from '../browser.ts'
-import { fillGlossaryPages } from './term-pages.ts'
 import type { PageStart } from '../edition.ts'
-import { findPageStarts, pageStartQuery } from './page-starts.ts'
+import { type PageStartQuery, pageStartQuery } from './page-starts.ts'
 import type { FontSheet } from './print-assets.ts'
 import { documentCharacters } from './document-characters.ts'
-import { loadFaces, printPage, reseed, useFontSheets } from './print-page.ts'
+import { type PrintScripts, printPage } from './print-page.ts'
 
 export interface RenderLimits {
   /** Loading the document, its fonts and images; default 30 s. */
@@ -39,6 +38,34 @@ const runPaged = `(async () => {
 /** The font sheets each print page was last given (`useFontSheets`), as JSON. */
 const sheetsOf = new WeakMap<Page, string>()
 
+/** Each print page's own DevTools session, which it prints through. */
+const printers = new WeakMap<Page, Promise<CDPSession>>()
+
+/**
+ * What `page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true })`
+ * asks of Chromium (puppeteer 24), with the PDF returned in the answer: puppeteer's stream took
+ * four more messages per PDF (a wait for fonts, `finishDocument`'s now; two reads; a close).
+ */
+const printRequest = {
+  transferMode: 'ReturnAsBase64',
+  landscape: false,
+  displayHeaderFooter: false,
+  headerTemplate: '',
+  footerTemplate: '',
+  printBackground: true,
+  scale: 1,
+  paperWidth: 8.5,
+  paperHeight: 11,
+  marginTop: 0,
+  marginBottom: 0,
+  marginLeft: 0,
+  marginRight: 0,
+  pageRanges: '',
+  preferCSSPageSize: true,
+  generateTaggedPDF: true,
+  generateDocumentOutline: true,
+} as const
+
 /** Lay out the print document `html` in `fonts` with Paged.js in a print page of `session`, and print it. */
 export async function renderPdf(
   session: BrowserSession,
@@ -55,26 +82,21 @@ export async function renderPdf(
     }
     page.on('pageerror', onError)
     try {
-      await page.evaluate(reseed)
-      const loaded = (async () => {
-        // The sheets are built before the document is written: its policy refuses the `<base>` they are built with.
-        // A page given the same sheets as for its last document has them already: they are not sent again (22 kB).
-        const sheets = JSON.stringify(fonts)
-        if (sheetsOf.get(page) !== sheets) {
-          sheetsOf.delete(page)
-          await page.evaluate(useFontSheets, fonts)
-          sheetsOf.set(page, sheets)
-        }
-        await page.evaluate(writeDocument, html)
-        await page.evaluate(loadFaces, documentCharacters(html))
-      })()
-      await withTimeout(loaded, limits.navigationTimeoutMs, 'loading the print document, its fonts and images')
+      // A page given the same sheets as for its last document has them already: they are not sent again (22 kB).
+      const sheets = JSON.stringify(fonts)
+      const known = sheetsOf.get(page) === sheets
+      sheetsOf.delete(page)
+      await withTimeout(
+        page.evaluate(startDocument, html, documentCharacters(html), known ? null : fonts),
+        limits.navigationTimeoutMs,
+        'loading the print document, its fonts and images',
+      )
+      sheetsOf.set(page, sheets)
       const pages = await withTimeout(layout(page), limits.layoutTimeoutMs, 'laying out pages with Paged.js').catch((error: unknown) => {
         throw new Error(`Unexpected failure of Paged.js${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`, { cause: error })
       })
-      const termPages = await page.evaluate(fillGlossaryPages)
-      const pageStarts = await page.evaluate(findPageStarts, pageStartQuery)
-      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: limits.printTimeoutMs }).catch((error: unknown) => {
+      const { termPages, pageStarts } = await page.evaluate(finishDocument, pageStartQuery)
+      const pdf = await withTimeout(print(page), limits.printTimeoutMs, 'printing the PDF').catch((error: unknown) => {
         throw new Error(`Unexpected failure to print the PDF within ${limits.printTimeoutMs / 1000} s`, { cause: error })
       })
       return { pdf, pages, termPages, pageStarts, blocked: [...context.blocked] }
@@ -84,29 +106,44 @@ export async function renderPdf(
   })
 }
 
+/** The print page `page` printed as a PDF, through its own DevTools session. */
+async function print(page: Page): Promise<Uint8Array> {
+  let printer = printers.get(page)
+  if (!printer) {
+    printer = page.createCDPSession()
+    printers.set(page, printer)
+    // Made again on the next print, had it failed.
+    printer.catch(() => printers.delete(page))
+  }
+  const { data } = await (await printer).send('Page.printToPDF', printRequest)
+  return Buffer.from(data, 'base64')
+}
+
 /**
- * In the print page: replace its document with `html` and wait for its style
- * sheets, images and fonts. (The `load` event does not fire again for a
- * document written with `document.open()`.) The body's images are in Paged.js's
- * content template (`inPagedTemplate`), inert until Paged.js lays out their
- * page, where it waits for them itself.
+ * In the print page: restart its random sequence, build `sheets` when given
+ * (before the document is written: its policy refuses the `<base>` they are
+ * built with), write the document `html`, and load the faces its `characters`
+ * need. Self-contained: it runs in the page, with the page's own functions.
  */
-async function writeDocument(html: string): Promise<void> {
-  document.open()
-  document.write(html)
-  document.close()
-  const settled = (element: Element, done: boolean): Promise<unknown> | undefined =>
-    done
-      ? undefined
-      : new Promise((resolve) => {
-          element.addEventListener('load', resolve, { once: true })
-          element.addEventListener('error', resolve, { once: true })
-        })
-  await Promise.all([
-    ...[...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"]')].map((link) => settled(link, link.sheet !== null)),
-    ...[...document.images].map((image) => settled(image, image.complete)),
-  ])
+async function startDocument(html: string, characters: string, sheets: readonly FontSheet[] | null): Promise<void> {
+  const print = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
+  print.reseed()
+  if (sheets) print.useFontSheets(sheets)
+  await print.writeDocument(html)
+  await print.loadFaces(characters)
+}
+
+/**
+ * In the print page, once Paged.js has laid the document out: fill in the
+ * glossary's page numbers, find where each page starts, and wait for any face
+ * a page asked for on the way, before the print. Self-contained: it runs in the page.
+ */
+async function finishDocument(query: PageStartQuery): Promise<Pick<RenderResult, 'termPages' | 'pageStarts'>> {
+  const print = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
+  const termPages = print.fillGlossaryPages()
+  const pageStarts = print.findPageStarts(query)
   await document.fonts.ready
+  return { termPages, pageStarts }
 }
 
 async function layout(page: Page): Promise<number> {
