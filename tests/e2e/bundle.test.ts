@@ -139,6 +139,15 @@ function path(file) { return require('node:path').basename(file) }
     expect(() => escapeNonAscii(String.raw`/\é/`)).toThrow(/escaped non-ASCII character/)
   })
 
+  it('holds unist-util-visit-parents without its naming of each visit (bundle.mjs, unnamedVisitors), and its walks', async () => {
+    for (const name of ['cli.cjs', 'worker.cjs']) {
+      const code = (await readFile(path.join(projectRoot, '.build', name))).toString('latin1')
+      // The module is there (its error for a bad `exit` result), named after a node it is not.
+      expect(code, name).toContain('expected `CONTINUE`, `EXIT`, index, or nothing')
+      expect(code.match(/defineProperty\(visit\w*,\s*["']name["']/g) ?? [], name).toEqual([])
+    }
+  })
+
   it('leaves the compiled CLI all ASCII, and without `import()`, which fails in functions taken from the cache', async () => {
     for (const name of ['cli.cjs', 'worker.cjs']) {
       const code = await readFile(path.join(projectRoot, '.build', name))
