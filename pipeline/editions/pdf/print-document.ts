@@ -141,6 +141,8 @@ function collapseBlockSpace(tree: Root): void {
 
 /** Characters with no space between them that make a long token (an address, a path, an identifier). */
 const longToken = 24
+/** A run at least that long, soft hyphens included: what a text with a long token has. */
+const longRun = new RegExp(`\\S{${longToken},}`)
 /** Characters after which a long token breaks first: `/` (but not inside `//`), `.`, `?`, `&`, `=`. */
 const breakAfter = /(?<=[.?&=]|\/(?!\/))(?=.)/u
 /** A space that justification never stretches (U+2005, a quarter em: a word space's width in Noto Serif). */
@@ -162,10 +164,12 @@ function breakLongTokens(tree: Root): void {
   const spans: Array<{ span: Element; ancestors: Array<Element | Root> }> = []
   const walk = (parent: Element | Root, ancestors: Array<Element | Root>): void => {
     if (parent.type === 'element' && ['pre', 'script', 'style'].includes(parent.tagName)) return
+    const inside = [...ancestors, parent]
     for (let index = 0; index < parent.children.length; index++) {
       const node = parent.children[index]
-      if (node?.type === 'element') walk(node, [...ancestors, parent])
-      if (node?.type !== 'text') continue
+      if (node?.type === 'element') walk(node, inside)
+      // Most text has no run that long: passed over without listing its words.
+      if (node?.type !== 'text' || !longRun.test(node.value)) continue
       const tokens = [...node.value.matchAll(/\S+/g)].filter((match) => match[0].replaceAll('\u00AD', '').length >= longToken)
       if (tokens.length === 0) continue
       const parts: ElementContent[] = []
@@ -177,7 +181,7 @@ function breakLongTokens(tree: Root): void {
           'span.long-token',
           token.split(breakAfter).flatMap((piece, at) => (at === 0 ? [piece] : [h('wbr'), piece])),
         )
-        spans.push({ span, ancestors: [...ancestors, parent] })
+        spans.push({ span, ancestors: inside })
         parts.push(span)
         from = match.index + match[0].length
       }

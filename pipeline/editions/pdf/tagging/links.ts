@@ -12,15 +12,10 @@ import { PdfName } from './names.ts'
 export function describeLinks(file: PdfObjects, pages: readonly PdfPage[], root: PDFDict | undefined): PdfUpdate[] {
   const objects = readOnce(file)
   const parents = root ? numberTree(objects, root.get(PDFName.of('ParentTree'))) : new Map<number, PDFObject>()
-  const textOnPage = new Map<number, Map<number, string>>()
-  const fonts = new Map<number, FontMap>()
-  const textOf = (page: PdfPage): Map<number, string> => {
-    let texts = textOnPage.get(page.ref.objectNumber)
-    if (!texts) textOnPage.set(page.ref.objectNumber, (texts = markedTexts(objects, page, fonts)))
-    return texts
-  }
   const pageOf = new Map(pages.map((page) => [page.ref.objectNumber, page]))
-  const updates: PdfUpdate[] = []
+  // First the marked content each link owns, then the text of only that content: a page's other text is not decoded.
+  const links: Array<{ ref: PDFRef; annot: PDFDict; marks: Mark[] }> = []
+  const wanted = new Map<number, Set<number>>()
   for (const page of pages) {
     const annots = resolve(objects, page.dict.get(PdfName.Annots))
     if (!(annots instanceof PDFArray)) continue
@@ -29,18 +24,36 @@ export function describeLinks(file: PdfObjects, pages: readonly PdfPage[], root:
       if (!(ref instanceof PDFRef) || !(annot instanceof PDFDict) || annot.get(PdfName.Subtype) !== PdfName.Link || annot.has(PdfName.Contents)) continue
       const key = annot.get(PdfName.StructParent)
       const element = key instanceof PDFNumber ? parents.get(key.asNumber()) : undefined
-      const read = element
-        ? elementText(objects, element, page.ref, (pageRef) => (pageOf.has(pageRef.objectNumber) ? textOf(pageOf.get(pageRef.objectNumber) as PdfPage) : new Map()))
-        : ''
-      const description =
-        read
-          .replace(/\u00AD/g, '')
-          .replace(/\s+/g, ' ')
-          .trim() || address(objects, annot)
-      if (!description) continue
-      annot.set(PdfName.Contents, PDFHexString.fromText(description))
-      updates.push([ref, annot])
+      const marks = element ? elementMarks(objects, element, page.ref) : []
+      for (const [pageNumber, mcid] of marks) {
+        let set = wanted.get(pageNumber)
+        if (!set) wanted.set(pageNumber, (set = new Set()))
+        set.add(mcid)
+      }
+      links.push({ ref, annot, marks })
     }
+  }
+  const textOnPage = new Map<number, Map<number, string>>()
+  const fonts = new Map<number, FontMap>()
+  const textOf = ([pageNumber, mcid]: Mark): string => {
+    const page = pageOf.get(pageNumber)
+    if (!page) return ''
+    let texts = textOnPage.get(pageNumber)
+    if (!texts) textOnPage.set(pageNumber, (texts = markedTexts(objects, page, fonts, wanted.get(pageNumber) ?? new Set())))
+    return texts.get(mcid) ?? ''
+  }
+  const updates: PdfUpdate[] = []
+  for (const { ref, annot, marks } of links) {
+    const description =
+      marks
+        .map(textOf)
+        .join('')
+        .replace(/\u00AD/g, '')
+        .replace(/\s+/g, ' ')
+        .trim() || address(objects, annot)
+    if (!description) continue
+    annot.set(PdfName.Contents, PDFHexString.fromText(description))
+    updates.push([ref, annot])
   }
   return updates
 }
@@ -68,17 +81,19 @@ function address(objects: PdfObjects, annot: PDFDict): string {
   return target instanceof PDFName ? target.decodeText() : ''
 }
 
-/** The text a structure element owns: its marked content (MCIDs) on its page, and its children's. */
-function elementText(objects: PdfObjects, element: PDFObject, page: PDFRef, textsOn: (page: PDFRef) => Map<number, string>, depth = 0): string {
+/** A page's object number and an MCID on it: one marked-content sequence. */
+type Mark = [page: number, mcid: number]
+
+/** The marked content a structure element owns, in order: its MCIDs on its page, and its children's. */
+function elementMarks(objects: PdfObjects, element: PDFObject, page: PDFRef, marks: Mark[] = [], depth = 0): Mark[] {
   const node = resolve(objects, element)
-  if (!(node instanceof PDFDict) || depth > 50) return ''
+  if (!(node instanceof PDFDict) || depth > 50) return marks
   const own = node.get(PdfName.Pg)
   const here = own instanceof PDFRef ? own : page
   const kids = resolve(objects, node.get(PdfName.K))
-  let text = ''
   for (const kid of kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : []) {
     if (kid instanceof PDFNumber) {
-      text += textsOn(here).get(kid.asNumber()) ?? ''
+      marks.push([here.objectNumber, kid.asNumber()])
       continue
     }
     const child = resolve(objects, kid)
@@ -86,10 +101,10 @@ function elementText(objects: PdfObjects, element: PDFObject, page: PDFRef, text
     const mcid = child.get(PdfName.MCID)
     if (mcid instanceof PDFNumber) {
       const pg = child.get(PdfName.Pg)
-      text += textsOn(pg instanceof PDFRef ? pg : here).get(mcid.asNumber()) ?? ''
-    } else if (child.has(PdfName.S)) text += elementText(objects, kid, here, textsOn, depth + 1)
+      marks.push([(pg instanceof PDFRef ? pg : here).objectNumber, mcid.asNumber()])
+    } else if (child.has(PdfName.S)) elementMarks(objects, kid, here, marks, depth + 1)
   }
-  return text
+  return marks
 }
 
 /** The entries of a number tree (ParentTree). */
@@ -121,12 +136,12 @@ interface OpenMark {
   replaced: boolean
 }
 
-/** Text shown in each marked-content sequence with an MCID on a page, decoded with the fonts' ToUnicode maps. */
-function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, FontMap>): Map<number, string> {
+/** Text shown in each `wanted` marked-content sequence (by MCID) on a page, decoded with the fonts' ToUnicode maps. */
+function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, FontMap>, wanted: ReadonlySet<number>): Map<number, string> {
   const fonts = pageFonts(objects, page.dict, cache)
   const texts = new Map<number, string>()
   const append = (mcid: number | undefined, text: string): void => {
-    if (mcid !== undefined) texts.set(mcid, (texts.get(mcid) ?? '') + text)
+    if (mcid !== undefined && wanted.has(mcid)) texts.set(mcid, (texts.get(mcid) ?? '') + text)
   }
   for (const { source, ops } of page.contents) {
     const marks: OpenMark[] = []
@@ -136,7 +151,7 @@ function markedTexts(objects: PdfObjects, page: PdfPage, cache: Map<number, Font
       const top = marks[marks.length - 1]
       if (name === 'Tj' || name === 'TJ') {
         // Most text: one operator per glyph, so no operand is sliced out here.
-        if (font && top?.owner !== undefined && !top.replaced) append(top.owner, shownText(font, source, op.start, op.end - name.length))
+        if (font && top?.owner !== undefined && !top.replaced && wanted.has(top.owner)) append(top.owner, shownText(font, source, op.start, op.end - name.length))
       } else if (name === 'BDC') {
         const properties = source.slice(op.start, op.end - name.length)
         const mcid = /\/MCID\s+(\d+)/.exec(properties)?.[1]
