@@ -392,6 +392,23 @@ describe('PDF edition of the article', () => {
     })
   })
 
+  it("gives Chromium the shared sheets (code colours, alignment) apart from the sheet Paged.js reads, with a theme's rules still after them", async () => {
+    const source = path.join(scratch, 'shared-sheets.md')
+    await writeFile(source, '---\ntitle: Shared sheets\nlang: en\n---\n\n```js\nconst answer = 42\n```\n\n| Item | Price |\n|:--|--:|\n| Tea | 3 |\n')
+    const seen = `(() => {
+      const inserted = [...document.querySelectorAll('style[data-pagedjs-inserted-styles]')].map((style) => style.textContent).join('\\n')
+      const keyword = document.querySelector('.pagedjs_page_content .hljs-keyword')
+      const cell = document.querySelector('.pagedjs_page_content td.align-right')
+      return { paged: /hljs|\\.valign-/.test(inserted), keyword: keyword && getComputedStyle(keyword).color, cell: cell && getComputedStyle(cell).textAlign }
+    })()`
+    await withOwnPrintPage(async (own, kept) => {
+      await buildPdf(source, {}, own)
+      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'right' })
+      await buildPdf(source, {}, own, { pdf: '.align-right { text-align: center; }' })
+      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'center' })
+    })
+  })
+
   it('makes pages without the bleed areas and margin boxes no @page rule asks for, and with those a theme asks for', async () => {
     // The last page of the document still in the print page: its bleed areas, and the margin boxes that have content elements.
     const parts = `(() => {

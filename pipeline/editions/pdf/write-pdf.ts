@@ -8,7 +8,7 @@ import type { PageStart } from '../edition.ts'
 import { defaultRenderLimits, renderPdf, type RenderLimits } from './render.ts'
 import { brandDirs, fontSheets, packageDirs } from './print-assets.ts'
 import { serializeHtml } from '../serialize-html.ts'
-import { editionStylesheet } from '../stylesheet.ts'
+import { splitStylesheet } from '../stylesheet.ts'
 
 /** Options of `writePdf`; every field has a default. */
 export interface PdfOptions extends Partial<RenderLimits> {
@@ -46,13 +46,14 @@ export async function writePdf(input: EditionInput, session: BrowserSession, opt
   const limits: RenderLimits = { ...defaultRenderLimits, ...definedOnly(options) }
   const dirs = packageDirs()
   try {
-    const printCss = await editionStylesheet(input.templatesDir, 'print.css', input.theme?.pdf)
+    const { shared: sharedCss, own: printCss } = await splitStylesheet(input.templatesDir, 'print.css', input.theme?.pdf)
     // Keyed so that each page's start can be named in the EPUB (see `block-keys.ts`).
     const document = buildPrintDocument(
       { ...input, tree: keyBlocks(input.tree) },
       {
         paper: options.paper ?? article.meta.paper,
         printCss,
+        sharedCss,
         hyphenate: options.hyphenate ?? true,
       },
     )
