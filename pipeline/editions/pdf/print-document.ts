@@ -148,8 +148,12 @@ function collapseBlockSpace(tree: Root): void {
 
 /** Characters with no space between them that make a long token (an address, a path, an identifier). */
 const longToken = 24
-/** A run at least that long, soft hyphens included: what a text with a long token has. */
-const longRun = new RegExp(`\\S{${longToken},}`)
+/**
+ * A run at least that long, soft hyphens included: what a text with a long
+ * token has. Tried only where a run starts: tried at every character, the
+ * pattern read each word again from each of its letters (1 ms per document, profiled).
+ */
+const longRun = new RegExp(`(?<!\\S)\\S{${longToken}}`)
 /** Characters after which a long token breaks first: `/` (but not inside `//`), `.`, `?`, `&`, `=`. */
 const breakAfter = /(?<=[.?&=]|\/(?!\/))(?=.)/u
 /** A space that justification never stretches (U+2005, a quarter em: a word space's width in Noto Serif). */
