@@ -79,12 +79,13 @@ function primary(lang: string): string {
   return lang.toLowerCase().split('-')[0] ?? ''
 }
 
-/** Words hyphenated so far, per pattern set; a set is emptied when it reaches `memoLimit` words. */
-const memos = new Map<string, Map<string, string>>()
-const memoLimit = 100_000
-
-/** Each pattern set's hyphenator, made once per process (its `require` took 1.2 ms per document, profiled). */
+/**
+ * Each pattern set's hyphenator, made once per process (its `require` took
+ * 1.2 ms per document, profiled), with the words it has hyphenated so far;
+ * they are forgotten when they reach `memoLimit`.
+ */
 const hyphenators = new Map<string, Hyphenator>()
+const memoLimit = 100_000
 
 function loadHyphenator(lang: string): Hyphenator | undefined {
   const tag = lang.toLowerCase()
@@ -93,9 +94,7 @@ function loadHyphenator(lang: string): Hyphenator | undefined {
   let hyphenator = hyphenators.get(name)
   if (hyphenator) return hyphenator
   const module = createRequire(import.meta.url)(`hyphen/${name}`) as { hyphenateSync: (text: string, options?: { minWordLength?: number }) => string }
-  let memo = memos.get(name)
-  if (!memo) memos.set(name, (memo = new Map()))
-  const known = memo
+  const known = new Map<string, string>()
   // `hyphenateSync` sets up a text reader per call: 3.5 ms for the article's words, 0.1 ms when they are remembered (measured).
   hyphenator = (text) => {
     let hyphenated = known.get(text)
