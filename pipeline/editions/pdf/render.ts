@@ -126,11 +126,11 @@ async function print(page: Page): Promise<Uint8Array> {
  * need. Self-contained: it runs in the page, with the page's own functions.
  */
 async function startDocument(html: string, characters: string, sheets: readonly FontSheet[] | null): Promise<void> {
-  const print = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
-  print.reseed()
-  if (sheets) print.useFontSheets(sheets)
-  await print.writeDocument(html)
-  await print.loadFaces(characters)
+  const scripts = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
+  scripts.reseed()
+  if (sheets) scripts.useFontSheets(sheets)
+  await scripts.writeDocument(html)
+  await scripts.loadFaces(characters)
 }
 
 /**
@@ -139,9 +139,9 @@ async function startDocument(html: string, characters: string, sheets: readonly 
  * a page asked for on the way, before the print. Self-contained: it runs in the page.
  */
 async function finishDocument(query: PageStartQuery): Promise<Pick<RenderResult, 'termPages' | 'pageStarts'>> {
-  const print = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
-  const termPages = print.fillGlossaryPages()
-  const pageStarts = print.findPageStarts(query)
+  const scripts = (window as unknown as { offprintPrint: PrintScripts }).offprintPrint
+  const termPages = scripts.fillGlossaryPages()
+  const pageStarts = scripts.findPageStarts(query)
   await document.fonts.ready
   return { termPages, pageStarts }
 }
