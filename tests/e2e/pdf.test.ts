@@ -431,6 +431,46 @@ describe('PDF edition of the article', () => {
     })
   })
 
+  it("divides the top margin between the running heads without measuring them: a short head keeps its line beside a long title; a centre box keeps Paged.js's division", async () => {
+    const source = path.join(scratch, 'running-heads.md')
+    const title =
+      'A deliberately long title for the running head of every page after the first, far too long for one line of the top margin beside its section, so that it has to wrap'
+    const paragraph = 'Words of the body text, said again and again to fill the pages of this document. '.repeat(10)
+    await writeFile(source, `---\ntitle: "${title}"\nlang: en\n---\n\n## Brief\n\n${`${paragraph}\n\n`.repeat(10)}`)
+    // Every read of a margin box's width, counted from the start (the patch reads through the prototype's getter).
+    const countReads = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
+      await page.evaluate(
+        "(() => { window.offprintMarginReads = 0; const own = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth'); Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { ...own, get() { if (this.classList.contains('pagedjs_margin')) window.offprintMarginReads++; return own.get.call(this) } }) })()",
+      )
+      await prepare(page)
+    }
+    // The second page's running heads: whether they overlap, the lines each takes, whether either overflows its box.
+    const heads = `(() => {
+      const page = document.querySelectorAll('.pagedjs_page')[1]
+      const content = (side) => page.querySelector('.pagedjs_margin-top-' + side + ' > .pagedjs_margin-content')
+      const left = page.querySelector('.pagedjs_margin-top-left').getBoundingClientRect()
+      const right = page.querySelector('.pagedjs_margin-top-right').getBoundingClientRect()
+      const lines = (element) => Math.round(element.getBoundingClientRect().height / parseFloat(getComputedStyle(element).lineHeight))
+      return {
+        apart: left.right <= right.left + 0.5,
+        lines: [lines(content('left')), lines(content('right'))],
+        overflows: [content('left'), content('right')].some((element) => element.scrollWidth > element.clientWidth + 0.5),
+        reads: window.offprintMarginReads,
+      }
+    })()`
+    await withOwnPrintPage(async (own, kept) => {
+      const plain = await buildPdf(source, {}, own)
+      expect(plain.edition.pages).toBeGreaterThan(1)
+      expect(await kept().evaluate(heads)).toEqual({ apart: true, lines: [2, 1], overflows: false, reads: 0 })
+      const texts = await pageTexts(plain.pdf, 2)
+      expect(texts[1]).toContain('Brief')
+      expect(texts[1]?.replace(/\s+/g, ' ')).toContain(title)
+      // A theme's centre box: Paged.js divides that margin by the widths it measures, as it would.
+      await buildPdf(source, {}, own, { pdf: '@page { @top-center { content: "Centre"; } }' })
+      expect(((await kept().evaluate(heads)) as { reads: number }).reads).toBeGreaterThan(0)
+    }, countReads)
+  })
+
   it("measures the content area of a document's first page only: the others are made with its size", async () => {
     // Counted from the start: every measure of a page's content area made while Paged.js makes a page (its `create`).
     const countMeasures = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
