@@ -8,6 +8,13 @@ export type EditionSheet = 'site.css' | 'print.css' | 'epub.css'
 const sharedSheets = ['align.css', 'code.css']
 
 /**
+ * The print edition's look apart from what Paged.js acts on (`print-text.css`:
+ * type, spacing, colours, tables, code), before its own sheet (`print.css`:
+ * pages, running strings, footnotes, breaks, display, position, content).
+ */
+const textSheets: Partial<Record<EditionSheet, string>> = { 'print.css': 'print-text.css' }
+
+/**
  * The edition's stylesheet followed by the shared ones (`templates/align.css`:
  * `align-right`, `valign-top`, …; `templates/code.css`: code tokens and math):
  * one copy of each, so a table's alignment and a code block's colours are the
@@ -15,24 +22,27 @@ const sharedSheets = ['align.css', 'code.css']
  * project file adds to this edition (default none: nothing appended).
  */
 export async function editionStylesheet(templatesDir: string, sheet: EditionSheet, theme?: string): Promise<string> {
-  const { own, shared } = await readSheets(templatesDir, sheet)
-  return joined([own, ...shared, theme])
+  const { text, own, shared } = await readSheets(templatesDir, sheet)
+  return joined([text, own, ...shared, theme])
 }
 
 /**
- * The same sheets in two parts, for the print document: the shared ones, which
- * hold nothing Paged.js acts on (classes' colours and alignment), and the
- * edition's own followed by `theme`, which Paged.js reads (`@page`, running
- * strings, footnotes). The theme still comes after the shared sheets.
+ * The same sheets in two parts, for the print document: those that hold
+ * nothing Paged.js acts on (the edition's text sheet, then the shared ones:
+ * type, colours, alignment), and the edition's own followed by `theme`, which
+ * Paged.js reads (`@page`, running strings, footnotes, breaks). The theme
+ * still comes after all of them.
  */
 export async function splitStylesheet(templatesDir: string, sheet: EditionSheet, theme?: string): Promise<{ shared: string; own: string }> {
-  const { own, shared } = await readSheets(templatesDir, sheet)
-  return { shared: joined(shared), own: joined([own, theme]) }
+  const { text, own, shared } = await readSheets(templatesDir, sheet)
+  return { shared: joined([text, ...shared]), own: joined([own, theme]) }
 }
 
-async function readSheets(templatesDir: string, sheet: EditionSheet): Promise<{ own: string; shared: string[] }> {
-  const [own = '', ...shared] = await Promise.all([sheet, ...sharedSheets].map((name) => readFile(path.join(templatesDir, name), 'utf8')))
-  return { own, shared }
+async function readSheets(templatesDir: string, sheet: EditionSheet): Promise<{ text: string | undefined; own: string; shared: string[] }> {
+  const text = textSheets[sheet]
+  const read = (name: string): Promise<string> => readFile(path.join(templatesDir, name), 'utf8')
+  const [own = '', ...shared] = await Promise.all([sheet, ...sharedSheets].map(read))
+  return { text: text === undefined ? undefined : await read(text), own, shared }
 }
 
 /** Sheets one after the other, each without its trailing white space; none left out but an absent theme. */

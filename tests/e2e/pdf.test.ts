@@ -392,20 +392,26 @@ describe('PDF edition of the article', () => {
     })
   })
 
-  it("gives Chromium the shared sheets (code colours, alignment) apart from the sheet Paged.js reads, with a theme's rules still after them", async () => {
+  it("gives Chromium print-text.css and the shared sheets (type, code colours, alignment) apart from the sheet Paged.js reads, with a theme's rules still after them", async () => {
     const source = path.join(scratch, 'shared-sheets.md')
-    await writeFile(source, '---\ntitle: Shared sheets\nlang: en\n---\n\n```js\nconst answer = 42\n```\n\n| Item | Price |\n|:--|--:|\n| Tea | 3 |\n')
+    await writeFile(source, '---\ntitle: Shared sheets\nlang: en\n---\n\nA paragraph of the text.\n\n```js\nconst answer = 42\n```\n\n| Item | Price |\n|:--|--:|\n| Tea | 3 |\n')
     const seen = `(() => {
       const inserted = [...document.querySelectorAll('style[data-pagedjs-inserted-styles]')].map((style) => style.textContent).join('\\n')
       const keyword = document.querySelector('.pagedjs_page_content .hljs-keyword')
       const cell = document.querySelector('.pagedjs_page_content td.align-right')
-      return { paged: /hljs|\\.valign-/.test(inserted), keyword: keyword && getComputedStyle(keyword).color, cell: cell && getComputedStyle(cell).textAlign }
+      const paragraph = document.querySelector('.pagedjs_page_content p')
+      return {
+        paged: /hljs|\\.valign-|table-layout|text-align: justify/.test(inserted),
+        keyword: keyword && getComputedStyle(keyword).color,
+        cell: cell && getComputedStyle(cell).textAlign,
+        paragraph: paragraph && getComputedStyle(paragraph).textAlign,
+      }
     })()`
     await withOwnPrintPage(async (own, kept) => {
       await buildPdf(source, {}, own)
-      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'right' })
-      await buildPdf(source, {}, own, { pdf: '.align-right { text-align: center; }' })
-      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'center' })
+      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'right', paragraph: 'justify' })
+      await buildPdf(source, {}, own, { pdf: '.align-right { text-align: center; } p { text-align: left; }' })
+      expect(await kept().evaluate(seen)).toEqual({ paged: false, keyword: 'rgb(138, 43, 6)', cell: 'center', paragraph: 'left' })
     })
   })
 

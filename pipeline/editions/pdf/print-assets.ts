@@ -14,7 +14,7 @@ export function packageDirs(): { pagedjs: string; fonts: string[] } {
   return { pagedjs, fonts }
 }
 
-/** The families `templates/print.css` sets, which the theme's fonts replace in the PDF. */
+/** The families `templates/print-text.css` and `print.css` set, which the theme's fonts replace in the PDF. */
 const printFamilies = { body: 'Noto Serif', mono: 'Noto Sans Mono' } as const
 
 /** A sheet of `@font-face` rules for the print page: its text and the URL its relative URLs resolve against. */
@@ -29,7 +29,7 @@ const fontFiles = { body: ['400.css', '400-italic.css', '700.css', '700-italic.c
 /**
  * The print page's font sheets: the @fontsource ones (`fontFiles`); where the
  * project names its own fonts (`theme.fonts`), a sheet declares them under
- * those families' names instead, so that every rule of `print.css` (text,
+ * those families' names instead, so that every rule of `print-text.css` and `print.css` (text,
  * margin boxes, code) uses them. The print page keeps them for its documents
  * (`print-page.ts`), so that its fonts are loaded once, not per document.
  */

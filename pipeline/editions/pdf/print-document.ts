@@ -21,9 +21,9 @@ export interface PrintDocumentOptions {
   /** Text of `templates/print.css`, with the theme's after it: read by Paged.js. */
   printCss: string
   /**
-   * The sheets every edition shares (`splitStylesheet`), given to Chromium as
-   * they are: Paged.js would only parse and write them again, about a quarter
-   * of the CSS it handled per document (default none).
+   * `templates/print-text.css` and the sheets every edition shares
+   * (`splitStylesheet`), given to Chromium as they are: Paged.js would only
+   * parse, walk and write them again, for each document (default none).
    */
   sharedCss?: string
   /** Insert soft hyphens from TeX patterns; default true. */

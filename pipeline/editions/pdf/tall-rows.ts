@@ -35,7 +35,7 @@ function piecesOf(cell: Element): { pieces: ElementContent[][]; wrap?: Element }
  * moves the other cells' text to the next page). Each cell's sentences are
  * shared out, in order, over as many rows as its text needs at `limit` points
  * a row (`heightOf` estimates the height of some of a cell's content); a cell
- * with less text leaves the later rows empty. The rows read as one: print.css
+ * with less text leaves the later rows empty. The rows read as one: print-text.css
  * draws no rule between them (`row-continues`, `row-continued`). Returns the
  * rows, or the row alone when it cannot be split (a cell spanning rows or
  * columns, or holding blocks other than one paragraph).

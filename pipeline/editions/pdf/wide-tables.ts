@@ -5,7 +5,7 @@ import { hyphenateCapitalised } from './hyphenate.ts'
 import { splitTallRow } from './tall-rows.ts'
 
 /**
- * A table's set, from the body size down: the CSS class (print.css), the font
+ * A table's set, from the body size down: the CSS class (print-text.css), the font
  * size in points and the padding either side of a cell in points (a border
  * of 0.5 pt included). A step is taken only when the longest words of the
  * columns do not fit beside each other at the step before.
@@ -200,7 +200,7 @@ const fitsAt = (columns: readonly Extent[], step: Step, share = 1): boolean =>
   sum(columns.map((column) => column.min)) * step.size + columns.length * 2 * step.padding <= measure * share
 
 /**
- * Fit every table to the text block, as a typesetter would. print.css lays
+ * Fit every table to the text block, as a typesetter would. print-text.css lays
  * tables out fixed (`table-layout: fixed`, cells wrapping anywhere), so a
  * table is never wider than the text block and its cells never overlap; this
  * gives each column its share of the width (a `<col>` width) from its content,
