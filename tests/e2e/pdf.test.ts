@@ -446,7 +446,7 @@ describe('PDF edition of the article', () => {
     // Every read of a margin box's width, counted from the start (the patch reads through the prototype's getter).
     const countReads = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
       await page.evaluate(
-        "(() => { window.offprintMarginReads = 0; const own = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth'); Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { ...own, get() { if (this.classList.contains('pagedjs_margin')) window.offprintMarginReads++; return own.get.call(this) } }) })()",
+        "(() => { window.offprintMarginReads = 0; window.offprintMarginStyles = 0; const own = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth'); Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { ...own, get() { if (this.classList.contains('pagedjs_margin')) window.offprintMarginReads++; return own.get.call(this) } }); const computed = window.getComputedStyle; window.getComputedStyle = function (element, pseudo) { if (element?.classList?.contains('pagedjs_margin')) window.offprintMarginStyles++; return computed.call(window, element, pseudo) } })()",
       )
       await prepare(page)
     }
@@ -462,15 +462,22 @@ describe('PDF edition of the article', () => {
         lines: [lines(content('left')), lines(content('right'))],
         overflows: [content('left'), content('right')].some((element) => element.scrollWidth > element.clientWidth + 0.5),
         reads: window.offprintMarginReads,
+        styles: window.offprintMarginStyles,
+        share: Math.round((left.width / page.querySelector('.pagedjs_margin-top').getBoundingClientRect().width) * 100),
       }
     })()`
     await withOwnPrintPage(async (own, kept) => {
       const plain = await buildPdf(source, {}, own)
       expect(plain.edition.pages).toBeGreaterThan(1)
-      expect(await kept().evaluate(heads)).toEqual({ apart: true, lines: [2, 1], overflows: false, reads: 0 })
+      // Neither measured nor styled: no rule gives a margin box a limit.
+      expect(await kept().evaluate(heads)).toMatchObject({ apart: true, lines: [2, 1], overflows: false, reads: 0, styles: 0 })
       const texts = await pageTexts(plain.pdf, 2)
       expect(texts[1]).toContain('Brief')
       expect(texts[1]?.replace(/\s+/g, ' ')).toContain(title)
+      // A theme's limit on a box: Paged.js reads it from the box's style and divides by it, as it would.
+      await buildPdf(source, {}, own, { pdf: '@page { @top-left { content: string(doctitle); max-width: 51mm; } }' })
+      expect(await kept().evaluate(heads)).toMatchObject({ apart: true, share: 30, reads: 0 })
+      expect(((await kept().evaluate(heads)) as { styles: number }).styles).toBeGreaterThan(0)
       // A theme's centre box: Paged.js divides that margin by the widths it measures, as it would.
       await buildPdf(source, {}, own, { pdf: '@page { @top-center { content: "Centre"; } }' })
       expect(((await kept().evaluate(heads)) as { reads: number }).reads).toBeGreaterThan(0)
