@@ -484,7 +484,7 @@ describe('PDF edition of the article', () => {
     }, countReads)
   })
 
-  it("measures the content area of a document's first page only: the others are made with its size", async () => {
+  it("measures the content area of a document's first page only, and only for sheets not measured before on its print page", async () => {
     // Counted from the start: every measure of a page's content area made while Paged.js makes a page (its `create`).
     const countMeasures = async (page: Page, prepare: (page: Page) => Promise<void>): Promise<void> => {
       await page.evaluate(
@@ -496,9 +496,20 @@ describe('PDF edition of the article', () => {
       const first = await buildPdf(articlePath, {}, own)
       const second = await buildPdf(articlePath, {}, own)
       expect(first.edition.pages).toBeGreaterThan(2)
-      expect(await kept().evaluate('window.offprintMeasured')).toBe(2)
+      // The second document has the first one's sheets: its pages are given the size measured for the first.
+      expect(await kept().evaluate('window.offprintMeasured')).toBe(1)
       expect(Buffer.compare(Buffer.from(first.pdf), Buffer.from(built.pdf))).toBe(0)
       expect(Buffer.compare(Buffer.from(second.pdf), Buffer.from(built.pdf))).toBe(0)
+      // Other sheets (Letter paper, then a theme's margins) are measured, each once, and their pages take their size.
+      const letter = await buildPdf(articlePath, { paper: 'Letter' }, own)
+      const narrow = await buildPdf(articlePath, {}, own, { pdf: '@page { margin: 22mm 45mm 24mm 45mm; }' })
+      expect(await kept().evaluate('window.offprintMeasured')).toBe(3)
+      expect(await tool('pdfinfo', [], letter.pdf)).toMatch(/^Page size:\s+612 x 792 pts \(letter\)/m)
+      expect(narrow.edition.pages).toBeGreaterThan(first.edition.pages)
+      // And back to the first sheets: not measured again, the same bytes.
+      const again = await buildPdf(articlePath, {}, own)
+      expect(await kept().evaluate('window.offprintMeasured')).toBe(3)
+      expect(Buffer.compare(Buffer.from(again.pdf), Buffer.from(built.pdf))).toBe(0)
     }, countMeasures)
   })
 

@@ -71,10 +71,17 @@ function handlerClass(name: string): string {
  * Paged.js measures each new page's content area (a forced style and layout
  * of the page) before the page gets its own classes (first, left or right,
  * named): so every page of a document measures the same, and only a
- * document's first page is measured; the next ones are given its size.
+ * document's first page is measured; the next ones are given its size. That
+ * size follows from the document's style sheets alone (the page template and
+ * its rules), so a document whose sheets are those of one measured before on
+ * this page (the same text, as with every article of a build) is not measured
+ * at all.
  */
 const pageClass = `(() => {
   const sizes = new WeakMap()
+  // The first pages' sizes by the text of the sheets in the head (the few sets of sheets a page sees, a build's one).
+  const sizesBySheets = new Map()
+  const sheetsKey = () => [...document.head.querySelectorAll('style, link[rel~="stylesheet"]')].map((sheet) => sheet.href ?? sheet.textContent).join('\\u0000')
   let patched = false
   const addPage = window.Paged.Chunker.prototype.addPage
   window.Paged.Chunker.prototype.addPage = function (blank) {
@@ -84,13 +91,22 @@ const pageClass = `(() => {
     const proto = Object.getPrototypeOf(page)
     proto.addListeners = () => true
     sizes.set(page.pagesArea, { width: page.width, height: page.height })
+    sizesBySheets.set(sheetsKey(), sizes.get(page.pagesArea))
     const create = proto.create
     proto.create = function (...args) {
-      const known = sizes.get(this.pagesArea)
+      let known = sizes.get(this.pagesArea)
       if (!known) {
-        const made = create.apply(this, args)
-        sizes.set(this.pagesArea, { width: this.width, height: this.height })
-        return made
+        const key = sheetsKey()
+        known = sizesBySheets.get(key)
+        if (!known) {
+          const made = create.apply(this, args)
+          known = { width: this.width, height: this.height }
+          sizes.set(this.pagesArea, known)
+          if (sizesBySheets.size >= 16) sizesBySheets.clear()
+          sizesBySheets.set(key, known)
+          return made
+        }
+        sizes.set(this.pagesArea, known)
       }
       const measure = Element.prototype.getBoundingClientRect
       Element.prototype.getBoundingClientRect = function () {
