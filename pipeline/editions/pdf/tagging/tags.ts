@@ -146,8 +146,8 @@ const margins = { top: (22 / 25.4) * 72, bottom: (24 / 25.4) * 72 }
  * table of `memLevel` 9, which finds the same matches sooner. Measured on the
  * article's four pages (352 kB of content), level 6, zlib's default and
  * Chromium's, took 8.3 ms for 32.8 kB and level 5 4.1 ms for 35.1 kB: half the
- * time of the PDF's largest step in Node, for 2.7% more file (1–1.5% on the
- * corpus's books, whose time changed less). Level 4 and below grow the
+ * time of the PDF's largest step in Node, for 2.7% more file (0–1.7% for the
+ * corpus's documents, whose time changed less). Level 4 and below grow the
  * streams by 17% or more.
  */
 const rewritten = { level: 5, memLevel: 9 }
