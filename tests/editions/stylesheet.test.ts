@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { splitStylesheet } from '../../pipeline/editions/stylesheet.ts'
@@ -55,5 +56,31 @@ describe('print edition sheets', () => {
     expect(own.startsWith(print.trimEnd())).toBe(true)
     expect(own.trimEnd().endsWith('p { color: red; }')).toBe(true)
     expect(own).not.toContain('text-align: justify')
+  })
+
+  it('reads a template again once its file has changed (a template edited while serve runs), and not before', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'offprint-sheets-'))
+    try {
+      await cp(templatesDir, dir, { recursive: true })
+      const sheet = path.join(dir, 'print.css')
+      // A time of whole seconds, which setting it again gives back exactly.
+      const then = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000)
+      await utimes(sheet, then, then)
+      const before = await splitStylesheet(dir, 'print.css')
+      expect(before.own).toContain('@page')
+      // Changed with its size and time as they were: the text read before is kept (the file is not read again).
+      await writeFile(sheet, (await readFile(sheet, 'utf8')).replace('@page', '@PAGE'))
+      await utimes(sheet, then, then)
+      expect((await splitStylesheet(dir, 'print.css')).own).toBe(before.own)
+      // The same size, a later time: read again.
+      const later = new Date(then.getTime() + 5000)
+      await utimes(sheet, later, later)
+      expect((await splitStylesheet(dir, 'print.css')).own).toContain('@PAGE')
+      // Another size: read again.
+      await writeFile(sheet, '.only { color: red; }\n')
+      expect((await splitStylesheet(dir, 'print.css')).own).toBe('.only { color: red; }\n')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
