@@ -54,8 +54,11 @@ function joined(sheets: ReadonlyArray<string | undefined>): string {
     .join('\n')}\n`
 }
 
-/** Each sheet's text by its path, with the size and modification time it was read at. */
+/** Each sheet's text by its path, with the size, modification time and inode it was read at. */
 const readTexts = new Map<string, { stamp: string; text: string }>()
+
+/** A file modified this recently may change again within its mtime's precision: not kept (as in `build/hash-cache.ts`). */
+const racyMs = 2000
 
 /**
  * The text of the sheet `file`, read again only when the file has changed:
@@ -64,11 +67,12 @@ const readTexts = new Map<string, { stamp: string; text: string }>()
  * edited while `serve` runs.
  */
 async function readSheet(file: string): Promise<string> {
-  const { mtimeMs, size } = statSync(file)
-  const stamp = `${mtimeMs}:${size}`
+  const { mtimeMs, size, ino } = statSync(file)
+  const stamp = `${size}:${mtimeMs}:${ino}`
   const known = readTexts.get(file)
   if (known?.stamp === stamp) return known.text
   const text = await readFile(file, 'utf8')
-  readTexts.set(file, { stamp, text })
+  if (Date.now() - mtimeMs >= racyMs) readTexts.set(file, { stamp, text })
+  else readTexts.delete(file)
   return text
 }

@@ -76,6 +76,13 @@ describe('print edition sheets', () => {
       const later = new Date(then.getTime() + 5000)
       await utimes(sheet, later, later)
       expect((await splitStylesheet(dir, 'print.css')).own).toContain('@PAGE')
+      // Changed within its time's precision of the last change (size and time as they were, but just now): not kept.
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000)
+      await utimes(sheet, now, now)
+      expect((await splitStylesheet(dir, 'print.css')).own).toContain('@PAGE')
+      await writeFile(sheet, (await readFile(sheet, 'utf8')).replace('@PAGE', '@Page'))
+      await utimes(sheet, now, now)
+      expect((await splitStylesheet(dir, 'print.css')).own).toContain('@Page')
       // Another size: read again.
       await writeFile(sheet, '.only { color: red; }\n')
       expect((await splitStylesheet(dir, 'print.css')).own).toBe('.only { color: red; }\n')
