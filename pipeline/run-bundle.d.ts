@@ -4,3 +4,5 @@ export function codeCachePath(bundle: string): string
 export function runBundle(url: URL, env?: NodeJS.ProcessEnv): 'used' | 'refused' | 'none'
 /** `code` in ASCII: every other character as a `\u` escape. */
 export function escapeNonAscii(code: string): string
+/** The V8 flags the bundle runs under (TurboFan's later tier-up), set by `runBundle` in the main thread. */
+export const tieringFlags: string

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { runInThisContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleIsFresh } from '../../pipeline/bundle-fresh.js'
-import { codeCachePath, escapeNonAscii } from '../../pipeline/run-bundle.js'
+import { codeCachePath, escapeNonAscii, tieringFlags } from '../../pipeline/run-bundle.js'
 import { corpus, projectRoot } from '../helpers/corpus.ts'
 
 const run = promisify(execFile)
@@ -127,6 +127,29 @@ function path(file) { return require('node:path').basename(file) }
     for (const file of [main, worker]) expect((await stat(codeCachePath(file))).mtimeMs).toBe(past.getTime())
     expect(await runIn(main, { OFFPRINT_CODE_CACHE: 'write' })).toEqual({ stdout: printed, cache: 'used' })
     for (const file of [main, worker]) expect((await stat(codeCachePath(file))).mtimeMs).toBeGreaterThan(past.getTime())
+  })
+
+  it('compiles the bundle under its tiering flags: V8 takes the cache a build wrote only under the same flags', async () => {
+    const folder = path.join(dir, 'tiering')
+    await mkdir(folder, { recursive: true })
+    const bundle = path.join(folder, 'tiered.cjs')
+    await writeFile(bundle, "console.log('ran')\n")
+    expect(await runIn(bundle)).toEqual({ stdout: 'ran\n', cache: 'none' })
+    // The same source compiled as \`runBundle\` compiles it, in a plain Node with and without the flags.
+    const check = path.join(folder, 'check.cjs')
+    await writeFile(
+      check,
+      `const { readFileSync } = require('node:fs')
+const Module = require('node:module')
+const { Script } = require('node:vm')
+const source = readFileSync(${JSON.stringify(bundle)}, 'latin1')
+const script = new Script(Module.wrap(source), { filename: ${JSON.stringify(bundle)}, cachedData: readFileSync(${JSON.stringify(codeCachePath(bundle))}) })
+console.log(script.cachedDataRejected ? 'refused' : 'used')
+`,
+    )
+    const plain = await run(process.execPath, [check])
+    const flagged = await run(process.execPath, [...tieringFlags.split(' '), check])
+    expect({ plain: plain.stdout, flagged: flagged.stdout }).toEqual({ plain: 'refused\n', flagged: 'used\n' })
   })
 
   it('escapes every character beyond ASCII so that expressions, strings and comments mean the same', () => {
