@@ -42,11 +42,11 @@ export function codeCachePath(bundle) {
  * V8 compiles a function with TurboFan, its optimising compiler, once the
  * function has run a budget of bytecode; here 8 times V8's default budget
  * (66 KB). A build is short, and most of its functions are warm, not hot: at
- * the default, TurboFan's threads took about 3.3 CPU-seconds of a 100-PDF
- * build (12% of it, Chromium included) for code that then ran as fast. With
- * this budget they took 1.3 s, and the threads that run the code took the
- * same time as before (per-thread CPU, alternating runs). 16 times the budget
- * left the parsing and the PDF's post-processing slower. Set in the main
+ * the default, TurboFan's threads took 3.0–3.4 CPU-seconds of a 100-PDF
+ * build (12% of it, Chromium included). With this budget they took 0.8–1.4 s,
+ * and the threads that run the code 0.2–0.7 s more each: 3.6% less CPU in all
+ * (per-thread CPU, six rounds, the order swapped each round). 16 times the
+ * budget left the parsing and the PDF's post-processing slower. Set in the main
  * thread before the bundle is compiled: V8's flags are the process's, and a
  * code cache made under other flags is refused.
  */

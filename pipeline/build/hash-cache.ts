@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { sameStamp, settled } from '../common/file-stamp.ts'
 import { projectRoot } from '../common/project-root.ts'
 import { writeFileAtomic } from './write-atomic.ts'
 
@@ -17,9 +18,6 @@ export function hashCacheFileFor(out: string): string {
   const key = createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16)
   return path.join(projectRoot, 'node_modules', '.cache', 'offprint', `hashes-v1-${key}.json`)
 }
-
-/** A file modified this recently may change again within its mtime's precision: not remembered. */
-const racyMs = 2000
 
 /** Beyond this many files, only those of the current build are remembered. */
 const maxEntries = 50_000
@@ -51,14 +49,14 @@ export async function openHashCache(cacheFile: string): Promise<HashCache> {
     const info = statSync(file, { throwIfNoEntry: false })
     if (!info?.isFile()) return undefined
     const old = known.get(file)
-    if (old && old[0] === info.size && old[1] === info.mtimeMs && old[2] === info.ino) {
+    if (old && sameStamp(info, { size: old[0], mtimeMs: old[1], ino: old[2] })) {
       seen.set(file, old)
       return old[3]
     }
     const bytes = await readFile(file).catch(() => undefined)
     if (!bytes) return undefined
     const hash = createHash('sha256').update(bytes).digest('hex')
-    if (Date.now() - info.mtimeMs > racyMs) {
+    if (settled(info)) {
       seen.set(file, [info.size, info.mtimeMs, info.ino, hash])
       changed = true
     }

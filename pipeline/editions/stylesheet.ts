@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { type FileStamp, sameStamp, settled } from '../common/file-stamp.ts'
 
 /** An edition's own stylesheet in `templates/`. */
 export type EditionSheet = 'site.css' | 'print.css' | 'epub.css'
@@ -55,10 +56,7 @@ function joined(sheets: ReadonlyArray<string | undefined>): string {
 }
 
 /** Each sheet's text by its path, with the size, modification time and inode it was read at. */
-const readTexts = new Map<string, { stamp: string; text: string }>()
-
-/** A file modified this recently may change again within its mtime's precision: not kept (as in `build/hash-cache.ts`). */
-const racyMs = 2000
+const readTexts = new Map<string, { stamp: FileStamp; text: string }>()
 
 /**
  * The text of the sheet `file`, read again only when the file has changed:
@@ -68,11 +66,11 @@ const racyMs = 2000
  */
 async function readSheet(file: string): Promise<string> {
   const { mtimeMs, size, ino } = statSync(file)
-  const stamp = `${size}:${mtimeMs}:${ino}`
+  const stamp = { size, mtimeMs, ino }
   const known = readTexts.get(file)
-  if (known?.stamp === stamp) return known.text
+  if (known && sameStamp(stamp, known.stamp)) return known.text
   const text = await readFile(file, 'utf8')
-  if (Date.now() - mtimeMs >= racyMs) readTexts.set(file, { stamp, text })
+  if (settled(stamp)) readTexts.set(file, { stamp, text })
   else readTexts.delete(file)
   return text
 }
