@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
-import { puppeteerArgs, startChromium } from '../../pipeline/editions/chromium-process.ts'
+import { puppeteerArgs, rendererTieringFlags, startChromium } from '../../pipeline/editions/chromium-process.ts'
 import { drawsFrames } from '../helpers/frames.ts'
 
 /**
@@ -173,6 +173,26 @@ describe('starting Chromium', () => {
     expect([...puppeteerArgs]).toEqual(theirs)
   })
 
+  it("gives the renderers V8's later tier-up, which V8 takes", async () => {
+    const started = startChromium()
+    const browser = await launchBrowser({ jobs: 1, started })
+    const { process: child, stderr } = await started
+    try {
+      // A page's script ran in a renderer, whose V8 read its flags as it started.
+      expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
+      // A zygote's child sets its command line as one string: its arguments are parted by spaces, not NULs.
+      const renderers = descendants(child.pid as number)
+        .map((pid) => commandLine(pid))
+        .filter((line) => line.includes(' --type=renderer '))
+      expect(renderers.length).toBeGreaterThan(0)
+      for (const line of renderers) expect(line).toContain(` ${rendererTieringFlags} `)
+      // V8 names a flag it does not know on stderr, and ignores every flag after it.
+      expect(stderr()).not.toMatch(/unrecognized flag|remaining arguments were ignored/)
+    } finally {
+      await browser.close()
+    }
+  })
+
   it('connects to a Chromium started ahead, whose first tab becomes the first kept page', async () => {
     const started = startChromium({ singleProcess: true })
     const early = await launchBrowser({ jobs: 1, started })
@@ -232,3 +252,37 @@ describe('starting Chromium', () => {
     expect(after).toBeLessThan(10_000)
   })
 })
+
+/** The processes below `root` now, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  const found: number[] = []
+  const queue = [root]
+  while (queue.length > 0) {
+    const pid = queue.shift() as number
+    for (const [child, parent] of parents) {
+      if (parent !== pid) continue
+      found.push(child)
+      queue.push(child)
+    }
+  }
+  return found
+}
+
+/** A process's command line, its arguments parted by spaces; empty once it has ended. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return ''
+  }
+}
