@@ -113,8 +113,22 @@ export const puppeteerArgs: readonly string[] = [
   '--disable-extensions',
 ]
 
-/** Ours: an offline, GPU-less run as root. */
-const offlineArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-component-update', '--font-render-hinting=none', '--remote-debugging-pipe']
+/**
+ * Ours: an offline, GPU-less run as root. `--disable-software-rasterizer`
+ * keeps the GPU process from starting SwiftShader, a software GL that
+ * nothing here draws with (pages are printed by Skia's PDF backend): the same
+ * bytes, 14–20 MB less memory for the whole tree and 4% less CPU for one
+ * article's three editions (eight alternating pairs, measured).
+ */
+const offlineArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-software-rasterizer',
+  '--disable-quic',
+  '--disable-component-update',
+  '--font-render-hinting=none',
+  '--remote-debugging-pipe',
+]
 
 /**
  * Chromium's V8 compiles a page's functions with Maglev and TurboFan after 32

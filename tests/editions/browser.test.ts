@@ -193,6 +193,23 @@ describe('starting Chromium', () => {
     }
   })
 
+  it('starts no software GL: its GPU process has GL off', async () => {
+    const started = startChromium()
+    const browser = await launchBrowser({ jobs: 1, started })
+    const { process: child } = await started
+    try {
+      expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
+      const gpu = descendants(child.pid as number)
+        .map((pid) => commandLine(pid))
+        .filter((line) => line.includes(' --type=gpu-process '))
+      // Chromium keeps a GPU process even with --disable-gpu; without --disable-software-rasterizer its GL is SwiftShader's (`--use-gl=angle`).
+      expect(gpu.length).toBeGreaterThan(0)
+      for (const line of gpu) expect(line).toContain(' --use-gl=disabled ')
+    } finally {
+      await browser.close()
+    }
+  })
+
   it('connects to a Chromium started ahead, whose first tab becomes the first kept page', async () => {
     const started = startChromium({ singleProcess: true })
     const early = await launchBrowser({ jobs: 1, started })
