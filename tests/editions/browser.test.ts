@@ -174,40 +174,18 @@ describe('starting Chromium', () => {
   })
 
   it("gives the renderers V8's later tier-up, which V8 takes", async () => {
-    const started = startChromium()
-    const browser = await launchBrowser({ jobs: 1, started })
-    const { process: child, stderr } = await started
-    try {
-      // A page's script ran in a renderer, whose V8 read its flags as it started.
-      expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
-      // A zygote's child sets its command line as one string: its arguments are parted by spaces, not NULs.
-      const renderers = descendants(child.pid as number)
-        .map((pid) => commandLine(pid))
-        .filter((line) => line.includes(' --type=renderer '))
-      expect(renderers.length).toBeGreaterThan(0)
-      for (const line of renderers) expect(line).toContain(` ${rendererTieringFlags} `)
-      // V8 names a flag it does not know on stderr, and ignores every flag after it.
-      expect(stderr()).not.toMatch(/unrecognized flag|remaining arguments were ignored/)
-    } finally {
-      await browser.close()
-    }
+    const { lines, stderr } = await commandLinesOf('renderer')
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) expect(line).toContain(` ${rendererTieringFlags} `)
+    // V8 names a flag it does not know on stderr, and ignores every flag after it.
+    expect(stderr).not.toMatch(/unrecognized flag|remaining arguments were ignored/)
   })
 
   it('starts no software GL: its GPU process has GL off', async () => {
-    const started = startChromium()
-    const browser = await launchBrowser({ jobs: 1, started })
-    const { process: child } = await started
-    try {
-      expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
-      const gpu = descendants(child.pid as number)
-        .map((pid) => commandLine(pid))
-        .filter((line) => line.includes(' --type=gpu-process '))
-      // Chromium keeps a GPU process even with --disable-gpu; without --disable-software-rasterizer its GL is SwiftShader's (`--use-gl=angle`).
-      expect(gpu.length).toBeGreaterThan(0)
-      for (const line of gpu) expect(line).toContain(' --use-gl=disabled ')
-    } finally {
-      await browser.close()
-    }
+    const { lines } = await commandLinesOf('gpu-process')
+    // Chromium keeps a GPU process even with --disable-gpu; without --disable-software-rasterizer its GL is SwiftShader's (`--use-gl=angle`).
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) expect(line).toContain(' --use-gl=disabled ')
   })
 
   it('connects to a Chromium started ahead, whose first tab becomes the first kept page', async () => {
@@ -301,5 +279,26 @@ function commandLine(pid: number): string {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
   } catch {
     return ''
+  }
+}
+
+/**
+ * The command lines of a fresh Chromium's processes of one `--type`, once a
+ * page has run a script (its renderer's V8 has read its flags then), and what
+ * Chromium wrote on stderr so far. A zygote's child sets its command line as
+ * one string: its arguments are parted by spaces, not NULs.
+ */
+async function commandLinesOf(type: string): Promise<{ lines: string[]; stderr: string }> {
+  const started = startChromium()
+  const browser = await launchBrowser({ jobs: 1, started })
+  const { process: child, stderr } = await started
+  try {
+    expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
+    const lines = descendants(child.pid as number)
+      .map((pid) => commandLine(pid))
+      .filter((line) => line.includes(` --type=${type} `))
+    return { lines, stderr: stderr() }
+  } finally {
+    await browser.close()
   }
 }
