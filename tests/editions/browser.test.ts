@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KeptPageKind, launchBrowser, type BrowserSession } from '../../pipeline/editions/browser.ts'
 import { puppeteerArgs, rendererTieringFlags, startChromium } from '../../pipeline/editions/chromium-process.ts'
 import { drawsFrames } from '../helpers/frames.ts'
+import { processes, tree } from '../helpers/processes.ts'
 
 /**
  * Kept pages in the real Chromium: prepared once and reused, each document
@@ -248,31 +249,6 @@ describe('starting Chromium', () => {
   })
 })
 
-/** The processes below `root` now, from /proc (Linux). */
-function descendants(root: number): number[] {
-  const parents = new Map<number, number>()
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  const found: number[] = []
-  const queue = [root]
-  while (queue.length > 0) {
-    const pid = queue.shift() as number
-    for (const [child, parent] of parents) {
-      if (parent !== pid) continue
-      found.push(child)
-      queue.push(child)
-    }
-  }
-  return found
-}
-
 /** A process's command line, its arguments parted by spaces; empty once it has ended. */
 function commandLine(pid: number): string {
   try {
@@ -294,7 +270,7 @@ async function commandLinesOf(type: string): Promise<{ lines: string[]; stderr: 
   const { process: child, stderr } = await started
   try {
     expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
-    const lines = descendants(child.pid as number)
+    const lines = tree(processes(), child.pid as number, false)
       .map((pid) => commandLine(pid))
       .filter((line) => line.includes(` --type=${type} `))
     return { lines, stderr: stderr() }
