@@ -6,3 +6,5 @@ export function runBundle(url: URL, env?: NodeJS.ProcessEnv): 'used' | 'refused'
 export function escapeNonAscii(code: string): string
 /** The V8 flags the bundle runs under (TurboFan's later tier-up), set by `runBundle` in the main thread. */
 export const tieringFlags: string
+/** How the bundle step wraps each bundle (as Node wraps a CommonJS module): `runBundle` compiles such a bundle as read. */
+export const bundleWrapper: { readonly head: string; readonly tail: string }

@@ -160,13 +160,19 @@ async function buildAll(options: RunOptions, hooks: BuildHooks, held: Held): Pro
   const browser = (): Promise<BrowserSession> => startSession(held, options, singleProcess)
   // Parsing is loaded and worker threads (~0.3 s each to start) are started only
   // when a source needs it, so a build where everything is cached starts nothing.
+  // The compiled CLI always parses in its workers (`isolate`): its main thread's bundle leaves the parsing and the
+  // EPUB out (`process.env.OFFPRINT_BUNDLE`, a constant there: see scripts/bundle.mjs).
   const parse = async (request: ParseRequest): Promise<Parsed> => {
     if (usesPool(options, sources.length)) return (await startPool(held, options, sources.length)).parse(request)
-    return (await import('./parse-stage.ts')).runParseStage(request)
+    if (process.env.OFFPRINT_BUNDLE !== 'cli') return (await import('./parse-stage.ts')).runParseStage(request)
+    throw new Error('Unexpected parse in the main thread of the compiled CLI, expected worker threads (`isolate`)')
   }
   // The EPUB needs no browser (its cover is drawn by resvg): it goes to the pool when this build has one.
-  const writeEpub = async (input: EditionInput, cover?: Uint8Array): Promise<EditionResult> =>
-    held.pool ? (await held.pool).writeEpub(input, cover) : (await import('../editions/epub/write-epub.ts')).writeEpub(input, cover)
+  const writeEpub = async (input: EditionInput, cover?: Uint8Array): Promise<EditionResult> => {
+    if (held.pool) return (await held.pool).writeEpub(input, cover)
+    if (process.env.OFFPRINT_BUNDLE !== 'cli') return (await import('../editions/epub/write-epub.ts')).writeEpub(input, cover)
+    throw new Error('Unexpected EPUB in the main thread of the compiled CLI, expected worker threads (`isolate`)')
+  }
   // In this thread the cover would only hold up the PDF, so it is drawn early only by a worker.
   const drawCover = (input: CoverInput): Promise<Uint8Array> | undefined => held.pool?.then((workers) => workers.drawCover(input))
   // Slugs are claimed in source order before any parallel work, so they never depend on timing.

@@ -123,21 +123,32 @@ interface WriteOptions {
 
 /** Load the PDF's writer ahead of its first use (a failure to load is reported where it is used). */
 export function preloadPdfWriter(): void {
-  import('../editions/pdf/write-pdf.ts').catch(() => undefined)
+  if (process.env.OFFPRINT_BUNDLE !== 'worker') import('../editions/pdf/write-pdf.ts').catch(() => undefined)
 }
 
-/** One edition's writer, loaded when first needed (a build without a PDF never loads the browser's code). */
+/**
+ * One edition's writer, loaded when first needed (a build without a PDF never
+ * loads the browser's code). The compiled CLI writes the HTML and the EPUB in
+ * its workers and the PDF in its main thread, always: each of its two bundles
+ * leaves out the writers it never runs, which it would read at every start
+ * (`process.env.OFFPRINT_BUNDLE`, a constant there: see scripts/bundle.mjs).
+ */
 async function writeOne(edition: EditionName, input: EditionInput, context: EditionContext, options: WriteOptions): Promise<WrittenOne> {
-  if (edition === 'html') {
+  if (edition === 'epub' && context.writeEpub) return context.writeEpub(input, options.cover ? await options.cover : undefined)
+  if (edition === 'pdf' && process.env.OFFPRINT_BUNDLE !== 'worker') {
+    if (!context.browser) throw new Error('Unexpected PDF edition without a browser, expected the main thread to write it')
+    const { writePdf } = await import('../editions/pdf/write-pdf.ts')
+    const file = `${input.article.slug}.pdf`
+    const pdf = await writePdf(input, await context.browser(), { onLaidOut: (starts) => options.onPrintPages?.({ file, starts }) })
+    return { files: pdf.files, warnings: pdf.warnings, printPages: { file, starts: pdf.pageStarts } }
+  }
+  if (edition === 'html' && process.env.OFFPRINT_BUNDLE !== 'cli') {
     const { writeHtml } = await import('../editions/html/write-html.ts')
     return { files: await writeHtml(input, { editions: context.editions }), warnings: [] }
   }
-  if (edition === 'epub') return (context.writeEpub ?? (await import('../editions/epub/write-epub.ts')).writeEpub)(input, options.cover ? await options.cover : undefined)
-  if (!context.browser) throw new Error('Unexpected PDF edition without a browser, expected the main thread to write it')
-  const { writePdf } = await import('../editions/pdf/write-pdf.ts')
-  const file = `${input.article.slug}.pdf`
-  const pdf = await writePdf(input, await context.browser(), { onLaidOut: (starts) => options.onPrintPages?.({ file, starts }) })
-  return { files: pdf.files, warnings: pdf.warnings, printPages: { file, starts: pdf.pageStarts } }
+  if (edition === 'epub' && process.env.OFFPRINT_BUNDLE !== 'cli')
+    return (await import('../editions/epub/write-epub.ts')).writeEpub(input, options.cover ? await options.cover : undefined)
+  throw new Error(`Unexpected ${edition.toUpperCase()} edition in the compiled ${process.env.OFFPRINT_BUNDLE ?? ''} bundle, expected it written elsewhere`)
 }
 
 /**

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { runInThisContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleIsFresh } from '../../pipeline/bundle-fresh.js'
-import { codeCachePath, escapeNonAscii, tieringFlags } from '../../pipeline/run-bundle.js'
+import { bundleWrapper, codeCachePath, escapeNonAscii, tieringFlags } from '../../pipeline/run-bundle.js'
 import { corpus, projectRoot } from '../helpers/corpus.ts'
 
 const run = promisify(execFile)
@@ -169,6 +169,23 @@ console.log(script.cachedDataRejected ? 'refused' : 'used')
       expect(code, name).toContain('expected `CONTINUE`, `EXIT`, index, or nothing')
       expect(code.match(/defineProperty\(visit\w*,\s*["']name["']/g) ?? [], name).toEqual([])
     }
+  })
+
+  it('leaves out of each bundle what its thread never runs, and wraps it as Node wraps a module', async () => {
+    const [cli, worker] = await Promise.all(['cli.cjs', 'worker.cjs'].map(async (name) => (await readFile(path.join(projectRoot, '.build', name))).toString('latin1')))
+    for (const code of [cli as string, worker as string]) {
+      // What `runBundle` compiles as read, without wrapping it again.
+      expect(code.startsWith(bundleWrapper.head)).toBe(true)
+      // puppeteer's browser downloads (proxy agents, a PAC interpreter) and highlight.js's uncommon grammars.
+      expect(code).not.toMatch(/proxy-agent|quickjs|name:"ABNF"/)
+    }
+    // The main thread prints (puppeteer's CDP classes) but never parses (temml, the math renderer, is the parser's).
+    expect(cli).toContain('CdpBrowser')
+    expect(cli).not.toContain('temml')
+    // The workers parse and highlight (a common grammar), and never print.
+    expect(worker).toContain('temml')
+    expect(worker).toContain('name:"JavaScript"')
+    expect(worker).not.toContain('CdpBrowser')
   })
 
   it('leaves the compiled CLI all ASCII, and without `import()`, which fails in functions taken from the cache', async () => {
