@@ -23,7 +23,7 @@ export const coverDesign = {
 } as const
 
 /** Where the logo goes: below the band, above the rule. */
-const logoBox = { y: 56, height: 52 } as const
+export const logoBox = { y: 56, height: 52 } as const
 
 /** What the project's brand changes on the cover; default nothing. */
 export interface CoverBrand {

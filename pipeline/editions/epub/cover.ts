@@ -4,9 +4,9 @@ import { formatDate } from '../title-block.ts'
 import { coverFontOptions, sansFamily, serifFamily } from './cover-fonts.ts'
 import { graphemesOf, fitLines, inkWidthOf } from './cover-lines.ts'
 import { type BlockInk, measureInk, type TextStyle } from './cover-measure.ts'
-import { opaquePng } from './cover-png.ts'
-import { readOutlined } from './outlined-paths.ts'
-import { type CoverBrand, coverDesign, coverSvg, type CoverLine } from './cover-svg.ts'
+import { bandedPng, type RowBand } from './cover-png.ts'
+import { type Outlined, readOutlined } from './outlined-paths.ts'
+import { type CoverBrand, coverDesign, coverSvg, type CoverLine, logoBox } from './cover-svg.ts'
 
 /** A block of the cover: its text, how it is set, the space above it, and at most how many lines. */
 interface Block {
@@ -51,7 +51,7 @@ function titleSize(title: string): number {
  * line is then checked where it is drawn: one that would leave the margins
  * narrows the measure and the lines are broken again.
  */
-export function coverLayout(meta: ArticleMeta, brand: CoverBrand = {}): { svg: string; lines: CoverLine[]; resvg: Resvg } {
+export function coverLayout(meta: ArticleMeta, brand: CoverBrand = {}): { svg: string; lines: CoverLine[]; resvg: Resvg; ink: RowBand[] } {
   const lang = localeOf(meta.lang)
   const top: Block[] = [
     { text: meta.title, style: serif(700), size: titleSize(meta.title), lineHeight: 1.12, gap: 0, maxLines: Number.POSITIVE_INFINITY },
@@ -117,8 +117,9 @@ export function coverLayout(meta: ArticleMeta, brand: CoverBrand = {}): { svg: s
     const svg = coverSvg(lines, lang, brand)
     // The tree that is checked is the one drawn.
     const resvg = new Resvg(svg, { font: fonts, languages: [lang], fitTo: { mode: 'zoom', value: coverDesign.scale }, logLevel: 'off' })
-    const overflows = overflowsOf(resvg.toString())
-    if (overflows.every(([left, right]) => left <= 0 && right <= 0)) return { svg, lines, resvg }
+    const outlined = readOutlined(resvg.toString())
+    const overflows = overflowsOf(outlined)
+    if (overflows.every(([left, right]) => left <= 0 && right <= 0)) return { svg, lines, resvg, ink: inkOf(outlined, brand) }
     const right = Math.max(...overflows.map(([left, right]) => right + Math.max(0, left)))
     if (right > 0) {
       // Too wide: break the lines again on a narrower measure.
@@ -155,21 +156,37 @@ function setTop(top: readonly Block[], room: number, set: (block: Block, i: numb
   }
 }
 
+/**
+ * Where anything but the paper is drawn, in user units: every path of resvg's
+ * outlined tree but the first (the paper itself), two units more above and
+ * below for their edges' shading, and the logo's box.
+ */
+function inkOf({ paths }: Outlined, brand: CoverBrand): RowBand[] {
+  const bands = paths.slice(1).flatMap((path) => {
+    const ys = coordinatesOf(path.d).filter((_, i) => i % 2 === 1)
+    return ys.length > 0 ? [{ top: Math.min(...ys) - 2, bottom: Math.max(...ys) + 2 }] : []
+  })
+  return brand.logo ? [...bands, { top: logoBox.y - 2, bottom: logoBox.y + logoBox.height + 2 }] : bands
+}
+
+/** The numbers of a path's outline as resvg writes it (absolute commands, x and y in turn). */
+function coordinatesOf(d: string): number[] {
+  return d
+    .split(/[\s,]+|(?=[A-Za-z])|(?<=[A-Za-z])/)
+    .filter((token) => token !== '' && !/^[A-Za-z]$/.test(token))
+    .map(Number)
+}
+
 /** How far (user units) each line's ink leaves the left and the right margin in resvg's outlined tree (≤ 0: not at all), by line. */
-function overflowsOf(outlined: string): Array<[number, number]> {
+function overflowsOf({ paths, groups }: Outlined): Array<[number, number]> {
   const overflows: Array<[number, number]> = []
-  const { paths, groups } = readOutlined(outlined)
   // Every line's group, with ink or not.
   for (const id of groups) if (id.startsWith('line-')) overflows[Number(id.slice('line-'.length))] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]
   for (const path of paths) {
     const line = path.groups.find((id) => id.startsWith('line-'))
     const overflow = line === undefined ? undefined : overflows[Number(line.slice('line-'.length))]
     if (!overflow) continue
-    const xs = path.d
-      .split(/[\s,]+|(?=[A-Za-z])|(?<=[A-Za-z])/)
-      .filter((token) => token !== '' && !/^[A-Za-z]$/.test(token))
-      .filter((_, i) => i % 2 === 0)
-      .map(Number)
+    const xs = coordinatesOf(path.d).filter((_, i) => i % 2 === 0)
     overflow[0] = Math.max(overflow[0], coverDesign.left - Math.min(...xs))
     overflow[1] = Math.max(overflow[1], Math.max(...xs) - coverDesign.right)
   }
@@ -185,9 +202,15 @@ function localeOf(lang: string): string {
   }
 }
 
-/** The cover as PNG (1600 × 2560), drawn by resvg from `coverLayout`'s SVG with the cover's own fonts only. The same metadata gives the same bytes. */
+/**
+ * The cover as PNG (1600 × 2560), drawn by resvg from `coverLayout`'s SVG with
+ * the cover's own fonts only: only its rows with ink (`bandedPng`), unless a
+ * pixel is not opaque, when resvg draws and writes the whole. The same
+ * metadata gives the same bytes.
+ */
 export function renderCover(meta: ArticleMeta, brand: CoverBrand = {}): Uint8Array {
-  const image = coverLayout(meta, brand).resvg.render()
-  const png = opaquePng(image.pixels, image.width, image.height) ?? image.asPng()
+  const { resvg, ink } = coverLayout(meta, brand)
+  const { width, height, scale, paper } = coverDesign
+  const png = bandedPng({ resvg, width, height, scale, paper, bands: ink }) ?? coverLayout(meta, brand).resvg.render().asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

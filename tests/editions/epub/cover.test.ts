@@ -78,6 +78,30 @@ describe('EPUB cover (SVG drawn by resvg)', () => {
   })
 
   it.each([
+    [
+      'English, with a logo',
+      english,
+      {
+        logo: `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50"><circle cx="25" cy="25" r="20" fill="#36c"/></svg>').toString('base64')}`,
+      },
+    ],
+    ['Kazakh', kazakh, {}],
+  ])('draws the very pixels resvg draws of the whole cover (%s), though only its rows with ink', (_, book, brand) => {
+    const ours = decodePng(renderCover(book, brand))
+    const whole = coverLayout(book, brand).resvg.render()
+    const rgb = Buffer.from(whole.pixels.filter((_, index) => index % 4 !== 3))
+    expect(Buffer.from(ours.data).equals(rgb)).toBe(true)
+    // Rows of paper alone (between the blocks, under the foot) were not drawn.
+    let drawn = 0
+    let reached = 0
+    for (const band of [...coverLayout(book, brand).ink].sort((a, b) => a.top - b.top)) {
+      drawn += Math.max(0, band.bottom - Math.max(band.top, reached))
+      reached = Math.max(reached, band.bottom)
+    }
+    expect(drawn).toBeLessThan(coverDesign.height * 0.8)
+  })
+
+  it.each([
     ['English', english],
     ['Kazakh', kazakh],
     ['Russian, with a word longer than a line and a title too long for the cover', russian],
