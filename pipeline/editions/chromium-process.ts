@@ -118,9 +118,15 @@ export const puppeteerArgs: readonly string[] = [
  * keeps the GPU process from starting SwiftShader, a software GL that
  * nothing here draws with (pages are printed by Skia's PDF backend): the same
  * bytes, 14–20 MB less memory for the whole tree and 4% less CPU for one
- * article's three editions (eight alternating pairs, measured).
+ * article's three editions (eight alternating pairs, measured). `--incognito`
+ * keeps the profile's stores in memory: Chromium opens no databases and
+ * caches on disk at its start (15 of them, storage, code and GPU caches),
+ * which nothing here reads again, as the profile is thrown away. The same
+ * bytes; one article's three editions 1.07 against 1.12 s (eight alternating
+ * pairs), 30 articles the same.
  */
 const offlineArgs = [
+  '--incognito',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-software-rasterizer',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -187,6 +187,19 @@ describe('starting Chromium', () => {
     // Chromium keeps a GPU process even with --disable-gpu; without --disable-software-rasterizer its GL is SwiftShader's (`--use-gl=angle`).
     expect(lines.length).toBeGreaterThan(0)
     for (const line of lines) expect(line).toContain(' --use-gl=disabled ')
+  })
+
+  it("keeps no store of its profile on disk: the profile folder holds only the session's own pages", async () => {
+    const started = startChromium()
+    const browser = await launchBrowser({ jobs: 1, started })
+    const { userDataDir, pagesDir } = await started
+    try {
+      expect(await browser.withPage({ allow: [] }, (page) => page.evaluate('6 * 7'))).toBe(42)
+      // Without --incognito: Default/ with its Local Storage, Code Cache, GPUCache, shared_proto_db, …
+      expect(readdirSync(userDataDir)).toEqual([path.basename(pagesDir)])
+    } finally {
+      await browser.close()
+    }
   })
 
   it('connects to a Chromium started ahead, whose first tab becomes the first kept page', async () => {
