@@ -42,7 +42,8 @@ export interface BandedPicture {
  * cover took 200 ms of a fresh worker (resvg's 16 MB canvas, its copy, and
  * their conversion), bands 120 ms. Returns undefined when a drawn pixel is
  * not opaque: resvg's pixels then hold premultiplied alpha, which its own
- * `asPng` knows how to write. The tree is left cropped to the last band.
+ * `asPng` knows how to write; the tree then shows the whole picture again.
+ * Otherwise it is left cropped to the last band.
  */
 export function bandedPng(picture: BandedPicture): Uint8Array | undefined {
   const { resvg, scale, paper } = picture
@@ -54,17 +55,26 @@ export function bandedPng(picture: BandedPicture): Uint8Array | undefined {
   const [r, g, b] = [1, 3, 5].map((at) => Number.parseInt(paper.slice(at, at + 2), 16))
   for (let x = 1; x < stride; x += 3) row.set([r as number, g as number, b as number], x)
   const rows = Buffer.allocUnsafe(stride * height).fill(row)
-  for (const band of mergedBands(picture.bands, picture.height, scale)) {
+  /** Show only the rows from `top` to `bottom` of the tree; false when it has nothing to crop by. */
+  const crop = (top: number, bottom: number): boolean => {
     const box = resvg.getBBox()
-    if (!box) return undefined
+    if (!box) return false
     box.x = 0
-    box.y = band.top
+    box.y = top
     box.width = picture.width
-    box.height = band.bottom - band.top
+    box.height = bottom - top
     resvg.cropByBBox(box)
+    return true
+  }
+  for (const band of mergedBands(picture.bands, picture.height, scale)) {
+    if (!crop(band.top, band.bottom)) return undefined
     const image = resvg.render()
-    if (image.width !== width) return undefined
-    if (!rgbRows(image.pixels, width, Math.min(image.height, height - band.top * scale), rows, band.top * scale * stride)) return undefined
+    const drawn = image.width === width && rgbRows(image.pixels, width, Math.min(image.height, height - band.top * scale), rows, band.top * scale * stride)
+    if (!drawn) {
+      // Declined: the whole tree shown again, for resvg to draw and write itself.
+      crop(0, picture.height)
+      return undefined
+    }
   }
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)

@@ -211,6 +211,6 @@ function localeOf(lang: string): string {
 export function renderCover(meta: ArticleMeta, brand: CoverBrand = {}): Uint8Array {
   const { resvg, ink } = coverLayout(meta, brand)
   const { width, height, scale, paper } = coverDesign
-  const png = bandedPng({ resvg, width, height, scale, paper, bands: ink }) ?? coverLayout(meta, brand).resvg.render().asPng()
+  const png = bandedPng({ resvg, width, height, scale, paper, bands: ink }) ?? resvg.render().asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

@@ -71,5 +71,9 @@ describe('bandedPng', () => {
     expect(banded([[0, 8]], 1, svg)).toBeUndefined()
     // Not where nothing is drawn.
     expect(banded([], 1, svg)).toBeDefined()
+    // Declined, the tree shows the whole picture again, for resvg's own encoder.
+    const resvg = new Resvg(svg)
+    expect(bandedPng({ resvg, width: 8, height: 8, scale: 1, paper: '#fffdf7', bands: [{ top: 2, bottom: 4 }] })).toBeUndefined()
+    expect([resvg.render().width, resvg.render().height]).toEqual([8, 8])
   })
 })
